@@ -1,0 +1,144 @@
+package network.manifest.metrics.bench;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The results of one run as a markdown table: metric, value, target, met / not met. */
+record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchmark.Result ingest,
+		ApiBenchmark.Result api, Instant finished) {
+
+	static final long HEAP_LIMIT = 256L << 20;
+
+	static final double SHAPE_P50_LIMIT_MS = 100;
+
+	/** One line of the table; {@code met} is null for a plain measurement without a target. */
+	record Row(String metric, String value, String target, Boolean met) {
+
+		String verdict() {
+			return met == null ? "" : met ? "met" : "**not met**";
+		}
+
+	}
+
+	List<Row> rows() {
+		List<Row> rows = new ArrayList<>();
+		IngestBenchmark.Result in = ingest;
+		double ratio = in.freshSamplesPerSecond() / in.floorSamplesPerSecond();
+		double replayRatio = in.replaySamplesPerSecond() / in.freshSamplesPerSecond();
+		rows.add(new Row("ingest over HTTP", rate(in.freshSamplesPerSecond()), "", null));
+		rows.add(new Row("ingest request latency p50 / p99", ms(in.fresh().p50()) + " / " + ms(in.fresh().p99()), "", null));
+		rows.add(new Row("raw rows written", count(in.rawRows()), "= samples sent (" + count(in.samples()) + ")",
+				in.rawRows() == in.samples()));
+		rows.add(new Row("rollup rows written", count(in.rollupRows()), "", null));
+		rows.add(new Row("COPY floor (same rows, same indexes, no dedupe, no rollups)", rate(in.floorSamplesPerSecond()),
+				"", null));
+		rows.add(new Row("ingest / COPY", ratio(ratio), "≥ 0.5", ratio >= 0.5));
+		rows.add(new Row("duplicate replay over HTTP", rate(in.replaySamplesPerSecond()), "", null));
+		rows.add(new Row("duplicate replay latency p50 / p99", ms(in.replay().p50()) + " / " + ms(in.replay().p99()), "",
+				null));
+		rows.add(new Row("rows added by the duplicate replay", count(in.replayNewRows()), "0", in.replayNewRows() == 0));
+		rows.add(new Row("duplicate replay / fresh ingest", ratio(replayRatio), "≥ 2", replayRatio >= 2));
+		rows.add(new Row("max heap of the run (Runtime.maxMemory)", mib(machine.maxHeapBytes()), "≤ 256 MiB, run completes",
+				machine.maxHeapBytes() <= HEAP_LIMIT));
+		for (ApiBenchmark.ShapeResult s : api.shapes()) {
+			rows.add(new Row(s.shape().label() + ": p50 over HTTP", ms(s.http().p50()), "≤ 100 ms",
+					s.http().p50() <= SHAPE_P50_LIMIT_MS));
+			if (s.shape().heavy()) {
+				rows.add(new Row(s.shape().label() + ": HTTP / direct SQL p50", ratio(s.overhead()), "≤ 1.2",
+						s.overhead() <= 1.2));
+			}
+		}
+		return rows;
+	}
+
+	List<Row> unmet() {
+		return rows().stream().filter(r -> Boolean.FALSE.equals(r.met())).toList();
+	}
+
+	String markdown() {
+		StringBuilder md = new StringBuilder();
+		md.append("# Benchmark results\n\n");
+		md.append("Run finished ").append(finished.truncatedTo(ChronoUnit.SECONDS)).append(", size `")
+			.append(settings.size()).append("`, command `./mvnw -B test -Pbench` (README, \"Benchmarks\").\n\n");
+		md.append("## Machine\n\n| | |\n|---|---|\n");
+		md.append("| cores | ").append(machine.cores()).append(" |\n");
+		md.append("| memory | ").append(String.format(Locale.ROOT, "%.1f GiB", machine.memoryBytes() / (double) (1L << 30)))
+			.append(" |\n");
+		md.append("| PostgreSQL | ").append(machine.postgres()).append(" |\n");
+		md.append("| storage mode | ").append(machine.storage()).append(" |\n");
+		md.append("| PostgreSQL settings | ").append(machine.postgresSettings()).append(" |\n");
+		md.append("| JVM | ").append(machine.jvm()).append(", max heap ").append(mib(machine.maxHeapBytes()))
+			.append(" (service and clients in one JVM) |\n\n");
+
+		md.append("## Data\n\n");
+		md.append(String.format(Locale.ROOT,
+				"- Ingest: %d series, %s of 1-minute samples = %s samples in %d requests (%d points per series, "
+						+ "about %s samples per request, %.1f MiB snappy), %d concurrent clients, `POST /write`. "
+						+ "COPY floor: the same rows by %d concurrent COPY clients into scratch tables `LIKE` the raw "
+						+ "tables including their indexes, one transaction per request.\n",
+				settings.series(), span(settings.ingestMinutes()), count(ingest.samples()), ingest.requests(),
+				settings.pointsPerSeries(), count(ingest.samples() / Math.max(1, ingest.requests())),
+				ingest.bodyBytes() / (double) (1 << 20), settings.clients(), settings.clients()));
+		md.append(String.format(Locale.ROOT,
+				"- API: %d dashboard series, %s of 1-minute samples ending now = %s rows, loaded through the staging "
+						+ "tables with COPY (the database's ingestion interface: same flush triggers and rollups as the "
+						+ "service) by %d connections in %.0f s (%s rows/s). Each shape: up to %d calls (at most %d s) "
+						+ "with concurrency %d over HTTP (gzip accepted), then the same SQL over JDBC.\n\n",
+				api.loadSeries(), span(settings.apiMinutes()), count(api.loadRows()), settings.loadThreads(),
+				api.load().seconds(), count((long) api.load().perSecond(api.loadRows())), settings.apiRequests(),
+				settings.apiMaxPerShape().toSeconds(), settings.apiConcurrency()));
+
+		md.append("## Results\n\n| metric | value | target | met |\n|---|---|---|---|\n");
+		for (Row r : rows()) {
+			md.append("| ").append(r.metric()).append(" | ").append(r.value()).append(" | ").append(r.target())
+				.append(" | ").append(r.verdict()).append(" |\n");
+		}
+		md.append("\n## API calls in detail\n\n")
+			.append("| shape | rows | HTTP p50 | HTTP p99 | HTTP req/s | SQL p50 | SQL p99 | SQL req/s | HTTP / SQL p50 |\n")
+			.append("|---|---|---|---|---|---|---|---|---|\n");
+		for (ApiBenchmark.ShapeResult s : api.shapes()) {
+			md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %.1f | %s | %s | %.1f | %s |\n", s.shape().label(),
+					s.rows(), ms(s.http().p50()), ms(s.http().p99()), s.http().requestsPerSecond(), ms(s.sql().p50()),
+					ms(s.sql().p99()), s.sql().requestsPerSecond(), ratio(s.overhead())));
+		}
+		List<Row> unmet = unmet();
+		md.append("\n## Targets not met\n\n");
+		if (unmet.isEmpty()) {
+			md.append("None.\n");
+		}
+		for (Row r : unmet) {
+			md.append("- ").append(r.metric()).append(": ").append(r.value()).append(" (target ").append(r.target())
+				.append(")\n");
+		}
+		return md.toString();
+	}
+
+	private static String rate(double perSecond) {
+		return count(Math.round(perSecond)) + " samples/s";
+	}
+
+	private static String ms(double millis) {
+		return String.format(Locale.ROOT, millis < 10 ? "%.2f ms" : "%.1f ms", millis);
+	}
+
+	private static String ratio(double r) {
+		return String.format(Locale.ROOT, "%.2f", r);
+	}
+
+	private static String count(long n) {
+		return String.format(Locale.ROOT, "%,d", n);
+	}
+
+	private static String mib(long bytes) {
+		return (bytes >> 20) + " MiB";
+	}
+
+	private static String span(long minutes) {
+		return minutes % BenchmarkSettings.DAY_MINUTES == 0 ? (minutes / BenchmarkSettings.DAY_MINUTES) + " days"
+				: minutes + " minutes";
+	}
+
+}

@@ -1,0 +1,44 @@
+package network.manifest.metrics.bench;
+
+import java.time.Instant;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import network.manifest.metrics.MetricsGatewayApplication;
+import network.manifest.metrics.support.TestDatabase;
+
+/**
+ * One whole benchmark: a fresh database, the service started in-process on a real port against it, the
+ * ingest part, then (raw, tag and rollup tables emptied) the API part, and the report.
+ */
+final class GatewayBenchmarkRun {
+
+	private GatewayBenchmarkRun() {
+	}
+
+	static BenchmarkReport run(BenchmarkSettings settings) throws Exception {
+		TestDatabase.Database db = TestDatabase.create();
+		try (ConfigurableApplicationContext app = start(db)) {
+			int port = Integer.parseInt(app.getEnvironment().getRequiredProperty("local.server.port"));
+			IngestBenchmark.Result ingest = new IngestBenchmark(settings, port, db).run(nowMinute());
+			Tables.truncateData(db);
+			ApiBenchmark.Result api = new ApiBenchmark(settings, port, db).run(nowMinute());
+			return new BenchmarkReport(settings, Machine.describe(db), ingest, api, Instant.now());
+		}
+	}
+
+	private static ConfigurableApplicationContext start(TestDatabase.Database db) {
+		return new SpringApplicationBuilder(MetricsGatewayApplication.class)
+			.properties("server.port=0", "spring.datasource.url=" + db.jdbcUrl(),
+					"spring.datasource.username=" + db.user(), "spring.datasource.password=" + db.password(),
+					// a year of data ends now: retention must not start deleting its oldest minutes mid-run
+					"gateway.retention.enabled=false", "spring.main.banner-mode=off", "logging.level.root=WARN")
+			.run();
+	}
+
+	private static long nowMinute() {
+		return Math.floorDiv(System.currentTimeMillis(), TrafficGenerator.MINUTE_MS);
+	}
+
+}

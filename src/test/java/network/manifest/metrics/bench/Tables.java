@@ -1,0 +1,56 @@
+package network.manifest.metrics.bench;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import network.manifest.metrics.support.TestDatabase;
+
+/** Row counts of the tables a write fills. */
+final class Tables {
+
+	static final List<String> RAW = List.of("internal.prometheus_remote_write", "cumsum.prometheus_remote_write");
+
+	/** Every table the flush maintains besides the raw and tag tables. */
+	static final List<String> ROLLUPS = List.of("internal.metric_rollup_1m", "cumsum.all_metrics_minute",
+			"geo.coords_rollup_1m");
+
+	private Tables() {
+	}
+
+	static long rawRows(TestDatabase.Database db) throws SQLException {
+		return sum(db, RAW);
+	}
+
+	static long rollupRows(TestDatabase.Database db) throws SQLException {
+		return sum(db, ROLLUPS);
+	}
+
+	static long count(TestDatabase.Database db, String table) throws SQLException {
+		return sum(db, List.of(table));
+	}
+
+	private static long sum(TestDatabase.Database db, List<String> tables) throws SQLException {
+		long total = 0;
+		try (Connection c = db.connect(); Statement st = c.createStatement()) {
+			for (String table : tables) {
+				try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+					rs.next();
+					total += rs.getLong(1);
+				}
+			}
+		}
+		return total;
+	}
+
+	/** Empties the raw, tag and rollup tables (between the ingest and the API part). */
+	static void truncateData(TestDatabase.Database db) throws SQLException {
+		try (Connection c = db.connect(); Statement st = c.createStatement()) {
+			st.execute("TRUNCATE " + String.join(", ", RAW) + ", " + String.join(", ", ROLLUPS)
+					+ ", internal.prometheus_remote_write_tag");
+		}
+	}
+
+}
