@@ -29,12 +29,12 @@ final class GatewayBenchmarkRun {
 	}
 
 	private static ConfigurableApplicationContext start(TestDatabase.Database db) {
-		return new SpringApplicationBuilder(MetricsGatewayApplication.class)
-			.properties("server.port=0", "spring.datasource.url=" + db.jdbcUrl(),
-					"spring.datasource.username=" + db.user(), "spring.datasource.password=" + db.password(),
-					// a year of data ends now: retention must not start deleting its oldest minutes mid-run
-					"gateway.retention.enabled=false", "spring.main.banner-mode=off", "logging.level.root=WARN")
-			.run();
+		// command-line arguments: they take precedence over application.yml and the environment
+		return new SpringApplicationBuilder(MetricsGatewayApplication.class).run("--server.port=0",
+				"--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
+				"--spring.datasource.password=" + db.password(),
+				// a year of data ends now: retention must not start deleting its oldest minutes mid-run
+				"--gateway.retention.enabled=false", "--spring.main.banner-mode=off", "--logging.level.root=WARN");
 	}
 
 	private static long nowMinute() {
