@@ -41,18 +41,18 @@ CREATE FUNCTION internal.refresh_metric_tiers(p_hours internal.rollup_hour[]) RE
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	k record;
+	day_key record;
 BEGIN
 	IF p_hours IS NULL OR pg_catalog.cardinality(p_hours) = 0 THEN
 		RETURN;
 	END IF;
-	FOR k IN
+	FOR day_key IN
 		SELECT DISTINCT h.name, h.schema, internal.time_bucket('1 day', h.bucket) AS day
 		FROM pg_catalog.unnest(p_hours) h
 		ORDER BY 1, 2, 3
 	LOOP
-		PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(
-			'metric_rollup_1d/' || k.name || '/' || k.schema || '/' || extract(epoch FROM k.day)::bigint, 0));
+		PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('metric_rollup_1d/' || day_key.name
+			|| '/' || day_key.schema || '/' || extract(epoch FROM day_key.day)::bigint, 0));
 	END LOOP;
 
 	-- New statements, new snapshot: the minutes committed by whoever held the locks before are visible.
