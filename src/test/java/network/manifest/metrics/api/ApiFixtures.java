@@ -88,6 +88,15 @@ final class ApiFixtures {
 		ensureRoles(jdbc);
 		STATEMENTS.forEach(jdbc::execute);
 		jdbc.execute("grant usage on schema api to web_anon, writer");
+		// The schema's default privileges revoke EXECUTE from PUBLIC: grant like the migrations do.
+		jdbc.execute("""
+				do $$ declare f regprocedure; begin
+				  for f in select p.oid::regprocedure from pg_proc p
+				           where p.pronamespace = 'api'::regnamespace and p.proname like 't\\_%'
+				             and p.proname not in ('t_writer_only', 't_nobody') loop
+				    execute format('grant execute on function %s to web_anon, writer', f);
+				  end loop;
+				end $$""");
 		jdbc.execute("grant execute on function api.t_writer_only(text) to writer");
 		installed = true;
 	}

@@ -67,6 +67,7 @@ class CatalogReloadTest {
 	@Test
 	void reloadOnDemandPicksUpChanges() throws SQLException {
 		jdbc.execute("create or replace function api.t_on_demand() returns int language sql immutable as 'select 42'");
+		jdbc.execute("grant execute on function api.t_on_demand() to web_anon");
 		try {
 			assertThat(catalogs.current().overloads("t_on_demand")).isEmpty();
 			catalogs.reload();
