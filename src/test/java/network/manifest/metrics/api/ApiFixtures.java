@@ -26,6 +26,9 @@ final class ApiFixtures {
 
 	static final String SECRET_PROPERTY = "gateway.api.jwt-secret=" + SECRET;
 
+	/** The API test contexts stay small: the test server's connections are shared by every context. */
+	static final String POOL_PROPERTY = "spring.datasource.hikari.maximum-pool-size=4";
+
 	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private static final List<String> ROLES = List.of("web_anon", "writer");

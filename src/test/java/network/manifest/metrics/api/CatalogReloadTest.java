@@ -20,7 +20,7 @@ import network.manifest.metrics.support.GatewayTest;
 
 /** Functions added to the schema become endpoints without Java changes or a restart. */
 @GatewayTest
-@TestPropertySource(properties = ApiFixtures.SECRET_PROPERTY)
+@TestPropertySource(properties = { ApiFixtures.SECRET_PROPERTY, ApiFixtures.POOL_PROPERTY })
 class CatalogReloadTest {
 
 	@Autowired

@@ -28,6 +28,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
 
 import network.manifest.metrics.support.TestDatabase;
@@ -38,8 +39,9 @@ import network.manifest.metrics.support.TestDatabase;
  * of its own, so the "latest" functions see only these rows.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = ApiFixtures.SECRET_PROPERTY)
+		properties = { ApiFixtures.SECRET_PROPERTY, ApiFixtures.POOL_PROPERTY })
 @ContextConfiguration(initializers = SpecFunctionsTest.OwnDatabase.class)
+@DirtiesContext // closed afterwards so that its connections go back to the server
 class SpecFunctionsTest {
 
 	/** A fresh database for this class only. */
