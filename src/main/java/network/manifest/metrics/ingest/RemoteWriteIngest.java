@@ -42,7 +42,7 @@ class RemoteWriteIngest {
 				properties.maxDecompressedBytes().toBytes());
 		this.router = new SeriesRouter(properties);
 		this.transaction = new StagingTransaction(database,
-				new StagingWriter((int) properties.copyBuffer().toBytes()), properties);
+				new StagingWriter((int) properties.copyBuffer().toBytes()), properties, metrics);
 		this.metrics = metrics;
 		this.inFlight = new Semaphore(properties.poolSize(), true);
 	}
