@@ -16,20 +16,17 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import network.manifest.metrics.support.GatewayTest;
 
 /**
  * A real deadlock between a request and another writer (an SQL client writing the same rows through the
  * staging table in the opposite order): the request's transaction is the victim, is rerun, and the client
  * still gets 204 with every row stored once.
  */
-@GatewayTest
-@AutoConfigureObservability(tracing = false)
+@IngestHttpTest
 class DeadlockRetryTest {
 
 	private static final Instant EARLY = Instant.parse("2021-09-10T11:00:00Z");
