@@ -101,7 +101,10 @@ BEGIN
 		RETURNING r.time, r.tag_id, r.name, r.schema, r.value
 	),
 	batch AS (
-		SELECT array_agg(ROW(i.time, i.tag_id, i.name, i.schema, i.value)::internal.prometheus_remote_write) AS rows
+		SELECT array_agg(ROW(i.time, i.tag_id, i.name, i.schema, i.value)::internal.prometheus_remote_write) AS rows,
+			-- the geo rows alone: the coordinates need not look at every other row
+			array_agg(ROW(i.time, i.tag_id, i.name, i.schema, i.value)::internal.prometheus_remote_write)
+				FILTER (WHERE i.schema = 'geo') AS geo_rows
 		FROM inserted i
 	),
 	metric AS (
@@ -119,10 +122,11 @@ BEGIN
 				THEN excluded.last_tag_id ELSE m.last_tag_id END,
 			last_value = CASE WHEN internal.is_later(excluded.last_time, excluded.last_tag_id, m.last_time, m.last_tag_id)
 				THEN excluded.last_value ELSE m.last_value END
+		RETURNING m.name, m.schema, m.bucket
 	),
 	coords AS (
 		INSERT INTO geo.coords_rollup_1m AS g
-		SELECT * FROM internal.geo_rollup_rows((SELECT b.rows FROM batch b)) AS x
+		SELECT * FROM internal.geo_rollup_rows((SELECT b.geo_rows FROM batch b)) AS x
 		ORDER BY x.bucket, x.instance
 		ON CONFLICT (bucket, instance) DO UPDATE SET
 			latitude_time = CASE WHEN internal.is_later(excluded.latitude_time, excluded.latitude_tag_id, g.latitude_time, g.latitude_tag_id)
@@ -146,9 +150,10 @@ BEGIN
 			city = CASE WHEN internal.is_later(excluded.metadata_time, excluded.metadata_tag_id, g.metadata_time, g.metadata_tag_id)
 				THEN excluded.city ELSE g.city END
 	)
-	SELECT count(*), array_agg(DISTINCT ROW(i.name, i.schema, internal.time_bucket('1 hour', i.time))::internal.rollup_hour)
-	INTO n, hours
-	FROM inserted i;
+	SELECT (SELECT count(*) FROM inserted),
+		(SELECT array_agg(ROW(h.name, h.schema, h.bucket)::internal.rollup_hour)
+		FROM (SELECT DISTINCT x.name, x.schema, internal.time_bucket('1 hour', x.bucket) AS bucket FROM metric x) AS h)
+	INTO n, hours;
 	PERFORM internal.count_inserted(n);
 	-- a separate statement: it must see the minutes written above
 	PERFORM internal.refresh_metric_tiers(hours);

@@ -19,7 +19,7 @@ final class GatewayBenchmarkRun {
 
 	static BenchmarkReport run(BenchmarkSettings settings) throws Exception {
 		TestDatabase.Database db = TestDatabase.create();
-		try (ConfigurableApplicationContext app = start(db)) {
+		try (ConfigurableApplicationContext app = start(db, settings.apiConcurrency() + 2)) {
 			int port = Integer.parseInt(app.getEnvironment().getRequiredProperty("local.server.port"));
 			IngestBenchmark.Result ingest = new IngestBenchmark(settings, port, db).run(nowMinute());
 			Tables.truncateData(db);
@@ -28,11 +28,13 @@ final class GatewayBenchmarkRun {
 		}
 	}
 
-	private static ConfigurableApplicationContext start(TestDatabase.Database db) {
+	private static ConfigurableApplicationContext start(TestDatabase.Database db, int apiPool) {
 		// command-line arguments: they take precedence over application.yml and the environment
 		return new SpringApplicationBuilder(MetricsGatewayApplication.class).run("--server.port=0",
 				"--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
 				"--spring.datasource.password=" + db.password(),
+				// one API connection per concurrent caller (and no more: the database server is shared)
+				"--spring.datasource.hikari.maximum-pool-size=" + apiPool,
 				// a year of data ends now: retention must not start deleting its oldest minutes mid-run
 				"--gateway.retention.enabled=false", "--spring.main.banner-mode=off", "--logging.level.root=WARN");
 	}
