@@ -194,6 +194,28 @@ class RebuildRollupsTest {
 	}
 
 	@Test
+	void rawRetentionRemovesWholeMinutesInBoundedSteps() throws SQLException {
+		List<String> incremental = rows(c, ROLLUPS);
+		String before = value(c, "SELECT count(*) FROM internal.prometheus_remote_write WHERE time < '2025-02-01 10:07+00'");
+		long expected = Long.parseLong(before);
+		long deleted = 0;
+		long step;
+		do {
+			step = Long.parseLong(value(c, "SELECT internal.delete_raw_before('2025-02-01 10:07:30+00', 100)"));
+			assertThat(step).isLessThanOrEqualTo(100);
+			deleted += step;
+		}
+		while (step == 100);
+		assertThat(deleted).isEqualTo(expected).isGreaterThan(100);
+		// The cut is at 10:07:00, the start of the minute holding the cutoff: that minute stays complete.
+		assertThat(value(c, "SELECT min(time) >= '2025-02-01 10:07+00' FROM internal.prometheus_remote_write")).isEqualTo("t");
+		assertThat(value(c, "SELECT count(*) FROM internal.prometheus_remote_write WHERE time >= '2025-02-01 10:07+00' "
+				+ "AND time < '2025-02-01 10:08+00'")).isNotEqualTo("0");
+		execute(c, "SELECT internal.rebuild_rollups('-infinity', 'infinity')");
+		assertThat(rows(c, ROLLUPS)).isEqualTo(incremental);
+	}
+
+	@Test
 	void anEmptyOrReversedRangeIsRejected() {
 		assertThatThrownBy(() -> execute(c, "SELECT internal.rebuild_rollups('2025-02-01 11:00+00', '2025-02-01 10:00+00')"))
 			.isInstanceOfSatisfying(PSQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22023"));
