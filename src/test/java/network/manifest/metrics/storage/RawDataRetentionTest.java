@@ -12,10 +12,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -29,8 +31,9 @@ import network.manifest.metrics.support.TestDatabase;
  * tests): raw internal rows older than gateway.retention.raw-internal go, newer ones, cumsum raw data and
  * every rollup stay. A batch size of 3 makes the plain-PostgreSQL path loop over several DELETEs.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "gateway.retention.batch-size=3", "gateway.retention.raw-internal=365d" })
+@AutoConfigureObservability(tracing = false) // tests export no metrics unless asked to
 @ContextConfiguration(initializers = RawDataRetentionTest.OwnDatabase.class)
 @ExtendWith(OutputCaptureExtension.class)
 class RawDataRetentionTest {
@@ -46,6 +49,9 @@ class RawDataRetentionTest {
 
 	@Autowired
 	MeterRegistry meters;
+
+	@Autowired
+	TestRestTemplate http;
 
 	@Test
 	void removesOnlyRawInternalRowsOlderThanTheRetentionAndNoRollup(CapturedOutput output) {
@@ -72,14 +78,20 @@ class RawDataRetentionTest {
 		assertThat(rollups()).isEqualTo(rollupsBefore);
 
 		assertThat(meters.counter("gateway.retention.runs", "outcome", "success").count()).isEqualTo(runsBefore + 1);
+		String scraped = http.getForObject("/actuator/prometheus", String.class);
 		if (mode == StorageMode.POSTGRESQL) {
 			assertThat(meters.counter("gateway.retention.rows.deleted").count()).isEqualTo(10);
+			assertThat(scraped).contains("gateway_retention_rows_deleted_total 10.0");
 			assertThat(output.getOut()).contains("(10 rows, 0 chunks)");
 		}
 		else {
 			assertThat(meters.counter("gateway.retention.chunks.dropped").count()).isPositive();
 		}
 		assertThat(output.getOut()).contains("retention run: removed raw internal data older than");
+		assertThat(scraped).contains("gateway_retention_runs_total{outcome=\"success\"}",
+				"gateway_retention_chunks_dropped_total", "gateway_retention_duration_seconds_count",
+				"gateway_storage_compression_policies", "gateway_storage_chunks{state=\"compressed\"}");
+		assertThat(scraped).doesNotContain("gateway_retention_last_success_seconds 0.0");
 	}
 
 	@Test
