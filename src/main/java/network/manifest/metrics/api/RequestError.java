@@ -1,0 +1,35 @@
+package network.manifest.metrics.api;
+
+/** A request that cannot be understood, before any database work (PGRST1xx). */
+final class RequestError extends ApiException {
+
+	private RequestError(int status, String code, String message, String details) {
+		super(status, code, message, details, null, null, null);
+	}
+
+	static RequestError invalidQuery(String message, String details) {
+		return new RequestError(400, "PGRST100", message, details);
+	}
+
+	static RequestError methodNotAllowed(String method) {
+		return new RequestError(405, "PGRST101", "Cannot use the " + method + " method on RPC", null);
+	}
+
+	static RequestError invalidBody() {
+		return new RequestError(400, "PGRST102", "Empty or invalid json", null);
+	}
+
+	static RequestError notAcceptable(String accept) {
+		return new RequestError(406, "PGRST107", "None of these media types are available: " + accept, null);
+	}
+
+	static RequestError unsupportedContentType(String contentType) {
+		return new RequestError(415, "PGRST107", "Content-Type not acceptable: " + contentType, null);
+	}
+
+	static RequestError notSingleObject(long rows) {
+		return new RequestError(406, "PGRST116", "Cannot coerce the result to a single JSON object",
+				"The result contains " + rows + " rows");
+	}
+
+}

@@ -1,0 +1,76 @@
+package network.manifest.metrics.api;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+import com.github.luben.zstd.Zstd;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+
+/**
+ * Compresses API responses (gzip, zstd) above a size threshold, as the reverse proxy in front of
+ * PostgREST used to. Responses are built in memory anyway, so buffering them costs little and lets
+ * small ones go out uncompressed.
+ */
+class ResponseCompressionFilter extends OncePerRequestFilter {
+
+	private final ApiProperties.Compression settings;
+
+	private final List<String> offered;
+
+	ResponseCompressionFilter(ApiProperties.Compression settings) {
+		this.settings = settings;
+		List<String> codings = new ArrayList<>();
+		if (settings.zstd()) {
+			codings.add("zstd");
+		}
+		if (settings.gzip()) {
+			codings.add("gzip");
+		}
+		this.offered = List.copyOf(codings);
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		if (offered.isEmpty()) {
+			chain.doFilter(request, response);
+			return;
+		}
+		response.addHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+		String coding = AcceptEncoding.choose(request.getHeader(HttpHeaders.ACCEPT_ENCODING), offered);
+		if (coding == null) {
+			chain.doFilter(request, response);
+			return;
+		}
+		ContentCachingResponseWrapper buffered = new ContentCachingResponseWrapper(response);
+		chain.doFilter(request, buffered);
+		byte[] body = buffered.getContentAsByteArray();
+		if (body.length < settings.threshold().toBytes() || response.containsHeader(HttpHeaders.CONTENT_ENCODING)) {
+			buffered.copyBodyToResponse();
+			return;
+		}
+		byte[] compressed = coding.equals("zstd") ? Zstd.compress(body, settings.zstdLevel()) : gzip(body);
+		response.setHeader(HttpHeaders.CONTENT_ENCODING, coding);
+		response.setContentLength(compressed.length);
+		response.getOutputStream().write(compressed);
+		response.flushBuffer();
+	}
+
+	private static byte[] gzip(byte[] body) throws IOException {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
+		try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+			gzip.write(body);
+		}
+		return out.toByteArray();
+	}
+
+}

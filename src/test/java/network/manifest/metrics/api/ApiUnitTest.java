@@ -1,0 +1,99 @@
+package network.manifest.metrics.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
+
+/** The parts that need no database: configuration, Accept-Encoding, the SQLSTATE table, in-lists. */
+class ApiUnitTest {
+
+	@Configuration
+	@EnableConfigurationProperties(ApiProperties.class)
+	static class PropertiesOnly {
+
+	}
+
+	private final ApplicationContextRunner context = new ApplicationContextRunner()
+		.withUserConfiguration(PropertiesOnly.class);
+
+	@Test
+	void shortSecretStopsTheStartWithAClearMessage() {
+		context.withPropertyValues("gateway.api.jwt-secret=too-short").run(started -> {
+			assertThat(started).hasFailed();
+			assertThat(started.getStartupFailure()).rootCause()
+				.hasMessageContaining("gateway.api.jwt-secret must be at least 32 characters");
+		});
+	}
+
+	@Test
+	void defaults() {
+		context.run(started -> {
+			ApiProperties p = started.getBean(ApiProperties.class);
+			assertThat(p.schema()).isEqualTo("api");
+			assertThat(p.roles()).containsExactly("web_anon", "writer");
+			assertThat(p.anonymousRole()).isEqualTo("web_anon");
+			assertThat(p.statementTimeout()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(p.jwtConfigured()).isFalse();
+			assertThat(p.compression().threshold()).isEqualTo(DataSize.ofKilobytes(1));
+		});
+	}
+
+	@Test
+	void withoutSecretTokensAreRefusedAndAnonymousWorks() throws Exception {
+		ApiProperties p = new ApiProperties("api", "", null, Duration.ofSeconds(30), List.of("web_anon", "writer"),
+				"web_anon", Duration.ofSeconds(10), null, "pgrst", Duration.ofSeconds(5),
+				new ApiProperties.Compression(DataSize.ofKilobytes(1), true, true, 3));
+		JwtAuthenticator auth = new JwtAuthenticator(p);
+		assertThat(auth.authenticate(null)).isEqualTo(new Caller("web_anon", "{\"role\":\"web_anon\"}", true));
+		assertThatThrownBy(() -> auth.authenticate("Bearer " + ApiFixtures.token("writer", null)))
+			.isInstanceOfSatisfying(JwtError.class, e -> {
+				assertThat(e.status()).isEqualTo(401);
+				assertThat(e.code()).isEqualTo("PGRST300");
+			});
+	}
+
+	@Test
+	void acceptEncodingHonoursQValues() {
+		List<String> offered = List.of("zstd", "gzip");
+		assertThat(AcceptEncoding.choose("gzip, deflate", offered)).isEqualTo("gzip");
+		assertThat(AcceptEncoding.choose("gzip, zstd", offered)).isEqualTo("zstd");
+		assertThat(AcceptEncoding.choose("zstd;q=0.2, gzip;q=0.8", offered)).isEqualTo("gzip");
+		assertThat(AcceptEncoding.choose("*", offered)).isEqualTo("zstd");
+		assertThat(AcceptEncoding.choose("*;q=0.5, zstd;q=0", offered)).isEqualTo("gzip");
+		assertThat(AcceptEncoding.choose("identity", offered)).isNull();
+		assertThat(AcceptEncoding.choose("gzip;q=0", offered)).isNull();
+		assertThat(AcceptEncoding.choose(null, offered)).isNull();
+	}
+
+	@Test
+	void sqlStateTable() {
+		assertThat(SqlStateStatus.of("42501", true)).isEqualTo(401);
+		assertThat(SqlStateStatus.of("42501", false)).isEqualTo(403);
+		assertThat(SqlStateStatus.of("08006", false)).isEqualTo(503);
+		assertThat(SqlStateStatus.of("23505", false)).isEqualTo(409);
+		assertThat(SqlStateStatus.of("25006", false)).isEqualTo(405);
+		assertThat(SqlStateStatus.of("57014", false)).isEqualTo(500);
+		assertThat(SqlStateStatus.of("53300", false)).isEqualTo(503);
+		assertThat(SqlStateStatus.of("53400", false)).isEqualTo(500);
+		assertThat(SqlStateStatus.of("42883", false)).isEqualTo(404);
+		assertThat(SqlStateStatus.of("PT402", false)).isEqualTo(402);
+		assertThat(SqlStateStatus.of("22007", false)).isEqualTo(400);
+		assertThat(SqlStateStatus.of("XX000", false)).isEqualTo(500);
+	}
+
+	@Test
+	void inListsHonourQuotes() {
+		assertThat(InList.items("(1,2,3)")).containsExactly("1", "2", "3");
+		assertThat(InList.items("(\"a,b\",c)")).containsExactly("a,b", "c");
+		assertThat(InList.items("()")).isEmpty();
+	}
+
+}
