@@ -40,11 +40,10 @@ class GracefulShutdownTest {
 	@Test
 	void aWriteInFlightAtShutdownIsCommittedAndAcknowledged() throws Exception {
 		TestDatabase.Database db = TestDatabase.create();
-		ConfigurableApplicationContext app = new SpringApplicationBuilder(MetricsGatewayApplication.class)
-			.properties("server.port=0", "spring.datasource.url=" + db.jdbcUrl(),
-					"spring.datasource.username=" + db.user(), "spring.datasource.password=" + db.password(),
-					"gateway.retention.enabled=false")
-			.run();
+		// Command-line arguments, so that they win over application.yml's environment defaults.
+		ConfigurableApplicationContext app = new SpringApplicationBuilder(MetricsGatewayApplication.class).run(
+				"--server.port=0", "--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
+				"--spring.datasource.password=" + db.password());
 		int port = ((WebServerApplicationContext) app).getWebServer().getPort();
 		HttpClient client = HttpClient.newHttpClient();
 
