@@ -1,0 +1,144 @@
+-- Schemas, cluster-wide roles and the helper functions every later migration uses.
+
+CREATE SCHEMA IF NOT EXISTS api;
+CREATE SCHEMA IF NOT EXISTS internal;
+CREATE SCHEMA IF NOT EXISTS cumsum;
+CREATE SCHEMA IF NOT EXISTS geo;
+CREATE SCHEMA IF NOT EXISTS staging_internal;
+CREATE SCHEMA IF NOT EXISTS staging_cumsum;
+
+-- Roles are shared by every database of the server, and other databases may be migrated at the same
+-- moment: create only what is missing and treat "already exists" races as success.
+DO $$
+DECLARE
+	r record;
+BEGIN
+	FOR r IN SELECT * FROM (VALUES ('web_anon', 'NOLOGIN'), ('writer', 'NOLOGIN'),
+			('authenticator', 'NOINHERIT NOLOGIN')) AS v(name, options)
+	LOOP
+		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r.name) THEN
+			BEGIN
+				EXECUTE pg_catalog.format('CREATE ROLE %I %s', r.name, r.options);
+			EXCEPTION WHEN duplicate_object OR unique_violation THEN
+				NULL;
+			END;
+		END IF;
+	END LOOP;
+END
+$$;
+
+-- authenticator may switch to both API roles; so may the migrating (= service) user unless it is a
+-- superuser already, because the service applies the caller's role with SET LOCAL ROLE.
+DO $$
+DECLARE
+	g record;
+BEGIN
+	FOR g IN
+		SELECT v.role, v.member FROM (VALUES ('web_anon', 'authenticator'), ('writer', 'authenticator')) AS v(role, member)
+		UNION ALL
+		SELECT r, current_user::text FROM pg_catalog.unnest(ARRAY['web_anon', 'writer']) AS r
+		WHERE NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)
+	LOOP
+		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m
+				JOIN pg_catalog.pg_roles granted ON granted.oid = m.roleid
+				JOIN pg_catalog.pg_roles member ON member.oid = m.member
+				WHERE granted.rolname = g.role AND member.rolname = g.member) THEN
+			BEGIN
+				EXECUTE pg_catalog.format('GRANT %I TO %I', g.role, g.member);
+			EXCEPTION WHEN duplicate_object OR unique_violation THEN
+				NULL;
+			END;
+		END IF;
+	END LOOP;
+END
+$$;
+
+-- A label value read as a number: anything that is not a plain decimal (text, NaN, Infinity, absurd
+-- exponents) becomes NULL instead of an error, so one bad label can never fail a write or a rollup.
+CREATE FUNCTION internal.to_numeric_or_null(v text) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT CASE
+		WHEN pg_catalog.length(v) <= 1000
+			AND v ~ '^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?\s*$'
+		THEN v::numeric
+	END
+$$;
+
+-- Raised by internal.time_bucket for widths TimescaleDB's time_bucket rejects, with its messages.
+CREATE FUNCTION internal.time_bucket_reject(bucket_width interval) RETURNS timestamptz
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+BEGIN
+	IF pg_catalog.date_trunc('month', bucket_width) <> interval '0'
+			AND (extract(day FROM bucket_width) <> 0
+				OR extract(epoch FROM bucket_width - pg_catalog.date_trunc('day', bucket_width)) <> 0) THEN
+		RAISE EXCEPTION 'month intervals cannot have day or time component'
+			USING ERRCODE = 'feature_not_supported';
+	END IF;
+	RAISE EXCEPTION 'period must be greater than 0' USING ERRCODE = 'invalid_parameter_value';
+END
+$$;
+
+-- 2000-01-03 00:00 plus a number of microseconds (split into days and the rest so that the interval
+-- arithmetic stays exact far from the origin).
+CREATE FUNCTION internal.time_bucket_origin_plus(us numeric) RETURNS timestamp
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT timestamp '2000-01-03' + interval '1 day' * pg_catalog.floor(us / 86400000000)
+		+ interval '1 microsecond' * (us - pg_catalog.floor(us / 86400000000) * 86400000000)
+$$;
+
+-- Floor of a UTC timestamp to a multiple of a fixed width (microseconds) counted from TimescaleDB's
+-- default origin, Monday 2000-01-03 00:00 UTC. Numeric arithmetic keeps it exact for any date.
+CREATE FUNCTION internal.time_bucket_fixed(width_us numeric, ts timestamp) RETURNS timestamp
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT internal.time_bucket_origin_plus(pg_catalog.floor(
+		extract(epoch FROM ts - timestamp '2000-01-03') * 1000000 / width_us) * width_us)
+$$;
+
+-- Floor of a UTC timestamp to a multiple of whole months counted from 2000-01-01.
+CREATE FUNCTION internal.time_bucket_months(months numeric, ts timestamp) RETURNS timestamp
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT timestamp '2000-01-01' + interval '1 month' * (pg_catalog.floor(
+		((extract(year FROM ts) - 2000) * 12 + extract(month FROM ts) - 1) / months) * months)
+$$;
+
+-- The one bucketing function of this database, in both storage modes. It equals TimescaleDB's
+-- time_bucket(interval, timestamptz) with default origins: widths without months from 2000-01-03 UTC,
+-- month widths from 2000-01-01 UTC, floor division before the origin too, and the same errors for widths
+-- that mix months with days or time or are not positive. Common widths take a date_trunc fast path
+-- (same results: the origin is a Monday at midnight). A plain SQL expression, so the planner inlines it.
+CREATE FUNCTION internal.time_bucket(bucket_width interval, ts timestamptz) RETURNS timestamptz
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT CASE
+		WHEN bucket_width IS NULL OR ts IS NULL THEN NULL::timestamptz
+		WHEN NOT pg_catalog.isfinite(ts) THEN ts
+		WHEN pg_catalog.date_trunc('month', bucket_width) = interval '0' THEN
+			CASE
+				WHEN extract(epoch FROM bucket_width) <= 0 THEN internal.time_bucket_reject(bucket_width)
+				WHEN bucket_width = interval '1 minute'
+					THEN pg_catalog.timezone('UTC', pg_catalog.date_trunc('minute', pg_catalog.timezone('UTC', ts)))
+				WHEN bucket_width = interval '1 hour'
+					THEN pg_catalog.timezone('UTC', pg_catalog.date_trunc('hour', pg_catalog.timezone('UTC', ts)))
+				WHEN bucket_width = interval '1 day'
+					THEN pg_catalog.timezone('UTC', pg_catalog.date_trunc('day', pg_catalog.timezone('UTC', ts)))
+				WHEN bucket_width = interval '7 days'
+					THEN pg_catalog.timezone('UTC', pg_catalog.date_trunc('week', pg_catalog.timezone('UTC', ts)))
+				ELSE pg_catalog.timezone('UTC', internal.time_bucket_fixed(
+					extract(epoch FROM bucket_width) * 1000000, pg_catalog.timezone('UTC', ts)))
+			END
+		WHEN extract(day FROM bucket_width) <> 0
+			OR extract(epoch FROM bucket_width - pg_catalog.date_trunc('day', bucket_width)) <> 0
+			OR extract(year FROM bucket_width) * 12 + extract(month FROM bucket_width) <= 0
+			THEN internal.time_bucket_reject(bucket_width)
+		WHEN bucket_width = interval '1 month'
+			THEN pg_catalog.timezone('UTC', pg_catalog.date_trunc('month', pg_catalog.timezone('UTC', ts)))
+		ELSE pg_catalog.timezone('UTC', internal.time_bucket_months(
+			extract(year FROM bucket_width) * 12 + extract(month FROM bucket_width),
+			pg_catalog.timezone('UTC', ts)))
+	END
+$$;

@@ -1,0 +1,249 @@
+package network.manifest.metrics.storage;
+
+import static network.manifest.metrics.storage.Jdbc.rows;
+import static network.manifest.metrics.storage.Jdbc.update;
+import static network.manifest.metrics.storage.Jdbc.value;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+
+/**
+ * Rows written into the staging tables land in the raw tables once, and every rollup counts each new row
+ * exactly once: repeated, overlapping and concurrent writes included. Each test uses its own metric name.
+ */
+class StagingFlushTest {
+
+	static MigratedDatabase db;
+
+	static Connection c;
+
+	@BeforeAll
+	static void migrate() throws SQLException {
+		db = MigratedDatabase.create();
+		c = db.connect();
+	}
+
+	@AfterAll
+	static void close() throws SQLException {
+		c.close();
+	}
+
+	/** A multi-row INSERT of cumsum samples of one metric, one per second from 10:00:00 (seconds first..last). */
+	static String cumsumBatch(String name, int first, int last) {
+		StringBuilder sql = new StringBuilder(
+				"INSERT INTO staging_cumsum.prometheus_remote_write (time, tag_id, name, schema, value) VALUES ");
+		for (int s = first; s <= last; s++) {
+			sql.append(s == first ? "" : ", ")
+				.append("(timestamptz '2025-01-01 10:00:00+00' + interval '")
+				.append(s)
+				.append(" seconds', 7, '")
+				.append(name)
+				.append("', 'cumsum', ")
+				.append(s)
+				.append(')');
+		}
+		return sql.toString();
+	}
+
+	/** Sum of 1..n of seconds s in [first, last]: the expected total of {@link #cumsumBatch}. */
+	static long sum(int first, int last) {
+		return (long) (first + last) * (last - first + 1) / 2;
+	}
+
+	static String rollupTotal(Connection c, String name) throws SQLException {
+		return value(c, "SELECT coalesce(sum(sum_value), 0) FROM cumsum.all_metrics_minute WHERE name = ?", name);
+	}
+
+	static String rawCount(Connection c, String name) throws SQLException {
+		return value(c, "SELECT count(*) FROM cumsum.prometheus_remote_write WHERE name = ?", name);
+	}
+
+	@Test
+	void theSameBatchTwiceCountsOnce() throws SQLException {
+		assertThat(update(c, cumsumBatch("twice", 0, 119))).isEqualTo(120);
+		assertThat(update(c, cumsumBatch("twice", 0, 119))).isEqualTo(120);
+		assertThat(rawCount(c, "twice")).isEqualTo("120");
+		assertThat(rollupTotal(c, "twice")).isEqualTo(String.valueOf(sum(0, 119)));
+		assertThat(rows(c, "SELECT bucket, sum_value FROM cumsum.all_metrics_minute WHERE name = 'twice' ORDER BY 1"))
+			.containsExactly("2025-01-01 10:00:00+00|" + sum(0, 59), "2025-01-01 10:01:00+00|" + sum(60, 119));
+		assertThat(value(c, "SELECT count(*) FROM staging_cumsum.prometheus_remote_write")).isEqualTo("0");
+	}
+
+	@Test
+	void overlappingBatchesAndDuplicatesInOneStatementCountOnce() throws SQLException {
+		update(c, cumsumBatch("overlap", 0, 89));
+		update(c, cumsumBatch("overlap", 30, 149));
+		update(c, cumsumBatch("overlap", 100, 100) + ", ('2025-01-01 10:01:40+00', 7, 'overlap', 'cumsum', 100)");
+		assertThat(rawCount(c, "overlap")).isEqualTo("150");
+		assertThat(rollupTotal(c, "overlap")).isEqualTo(String.valueOf(sum(0, 149)));
+	}
+
+	@Test
+	void theTransactionCounterTellsNewRowsFromRepeatedOnes() throws SQLException {
+		c.setAutoCommit(false);
+		try {
+			update(c, cumsumBatch("counted", 0, 9));
+			update(c, cumsumBatch("counted", 5, 14));
+			assertThat(value(c, "SELECT current_setting('gateway.inserted_rows')")).isEqualTo("15");
+			c.commit();
+		}
+		finally {
+			c.setAutoCommit(true);
+		}
+	}
+
+	@Test
+	void copyIsFlushedLikeInsert() throws Exception {
+		String csv = "2025-01-01 11:00:00+00,7,copied,cumsum,5\n2025-01-01 11:00:01+00,7,copied,cumsum,6\n"
+				+ "2025-01-01 11:00:01+00,7,copied,cumsum,6\n";
+		for (int i = 0; i < 2; i++) {
+			long copied = c.unwrap(PGConnection.class)
+				.getCopyAPI()
+				.copyIn("COPY staging_cumsum.prometheus_remote_write FROM STDIN (FORMAT csv)", new StringReader(csv));
+			assertThat(copied).isEqualTo(3);
+		}
+		assertThat(rawCount(c, "copied")).isEqualTo("2");
+		assertThat(rollupTotal(c, "copied")).isEqualTo("11");
+	}
+
+	@Test
+	void concurrentTransactionsWritingTheSameRowsCountThemOnce() throws Exception {
+		try (Connection first = db.connect(); Connection second = db.connect()) {
+			first.setAutoCommit(false);
+			second.setAutoCommit(false);
+			update(first, cumsumBatch("concurrent", 0, 99));
+			int secondPid = Integer.parseInt(value(second, "SELECT pg_backend_pid()"));
+			// The second writer overlaps the first's uncommitted rows, so it must wait for the first to end.
+			CompletableFuture<Integer> blocked = CompletableFuture.supplyAsync(() -> {
+				try {
+					int n = update(second, cumsumBatch("concurrent", 50, 149));
+					second.commit();
+					return n;
+				}
+				catch (SQLException e) {
+					throw new IllegalStateException(e);
+				}
+			});
+			awaitLockWait(secondPid);
+			assertThat(blocked).isNotDone();
+			first.commit();
+			assertThat(blocked.get(30, TimeUnit.SECONDS)).isEqualTo(100);
+		}
+		assertThat(rawCount(c, "concurrent")).isEqualTo("150");
+		assertThat(rollupTotal(c, "concurrent")).isEqualTo(String.valueOf(sum(0, 149)));
+	}
+
+	@Test
+	void aRolledBackWriterLeavesItsRowsToTheWaitingOne() throws Exception {
+		try (Connection first = db.connect(); Connection second = db.connect()) {
+			first.setAutoCommit(false);
+			second.setAutoCommit(false);
+			update(first, cumsumBatch("rolledback", 0, 99));
+			int secondPid = Integer.parseInt(value(second, "SELECT pg_backend_pid()"));
+			CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> {
+				try {
+					update(second, cumsumBatch("rolledback", 50, 149));
+					second.commit();
+				}
+				catch (SQLException e) {
+					throw new IllegalStateException(e);
+				}
+			});
+			awaitLockWait(secondPid);
+			first.rollback();
+			blocked.get(30, TimeUnit.SECONDS);
+		}
+		assertThat(rawCount(c, "rolledback")).isEqualTo("100");
+		assertThat(rollupTotal(c, "rolledback")).isEqualTo(String.valueOf(sum(50, 149)));
+	}
+
+	@Test
+	void concurrentWritersOfTheSameTagsAndRollupKeysDoNotLoseUpdates() throws Exception {
+		// Distinct raw rows, same minute buckets: both writers add to the same rollup rows.
+		try (Connection first = db.connect(); Connection second = db.connect()) {
+			first.setAutoCommit(false);
+			second.setAutoCommit(false);
+			update(first, "INSERT INTO staging_internal.prometheus_remote_write_tag (tag_id, instance) VALUES (70, 'x')");
+			update(first, cumsumBatch("shared_bucket", 0, 59).replace(", 7, ", ", 70, "));
+			int secondPid = Integer.parseInt(value(second, "SELECT pg_backend_pid()"));
+			CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> {
+				try {
+					update(second, "INSERT INTO staging_internal.prometheus_remote_write_tag (tag_id, instance) VALUES (71, 'y')");
+					update(second, cumsumBatch("shared_bucket", 0, 59).replace(", 7, ", ", 71, "));
+					second.commit();
+				}
+				catch (SQLException e) {
+					throw new IllegalStateException(e);
+				}
+			});
+			awaitLockWait(secondPid);
+			first.commit();
+			blocked.get(30, TimeUnit.SECONDS);
+		}
+		assertThat(rawCount(c, "shared_bucket")).isEqualTo("120");
+		assertThat(rows(c, "SELECT bucket, sum_value FROM cumsum.all_metrics_minute WHERE name = 'shared_bucket'"))
+			.containsExactly("2025-01-01 10:00:00+00|" + 2 * sum(0, 59));
+	}
+
+	@Test
+	void tagRowsUpsertKeepingStoredColumnsWhereTheNewRowHasNulls() throws SQLException {
+		update(c, "INSERT INTO staging_internal.prometheus_remote_write_tag (tag_id, host, instance) VALUES (80, 'h', 'i')");
+		update(c, "INSERT INTO staging_cumsum.prometheus_remote_write_tag (tag_id, host, supply) VALUES (80, NULL, '5')");
+		update(c, "INSERT INTO staging_internal.prometheus_remote_write_tag (tag_id, instance) VALUES (80, 'j'), (80, NULL)");
+		assertThat(rows(c, "SELECT * FROM internal.prometheus_remote_write_tag WHERE tag_id = 80"))
+			.containsExactly("80|h|j|null|null|5|null|null");
+		assertThat(value(c, "SELECT count(*) FROM staging_internal.prometheus_remote_write_tag")).isEqualTo("0");
+		assertThat(value(c, "SELECT count(*) FROM staging_cumsum.prometheus_remote_write_tag")).isEqualTo("0");
+	}
+
+	@Test
+	void aLabelThatShouldBeNumericButIsNotFailsNothing() throws SQLException {
+		update(c, "INSERT INTO staging_internal.prometheus_remote_write_tag (tag_id, supply, excluded_supply, amount) "
+				+ "VALUES (90, 'lots', 'NaN', '1e999999')");
+		update(c, "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) "
+				+ "VALUES ('2025-01-01 12:00:00+00', 90, 'manifest_tokenomics_total_supply', 'badlabel', 42)");
+		assertThat(rows(c, "SELECT bucket, value FROM internal.cagg_calculated_metric WHERE schema = 'badlabel'"))
+			.containsExactly("2025-01-01 12:00:00+00|42");
+	}
+
+	@Test
+	void internalSamplesUpdateTheMetricRollupOncePerNewRow() throws SQLException {
+		update(c, "INSERT INTO staging_internal.prometheus_remote_write_tag (tag_id, amount) VALUES (100, '10'), (101, '30')");
+		String batch = "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES "
+				+ "('2025-01-01 13:00:10+00', 100, 'locked_fees', 'once', 1), "
+				+ "('2025-01-01 13:00:20+00', 101, 'locked_fees', 'once', 2)";
+		update(c, batch);
+		update(c, batch);
+		update(c, "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES "
+				+ "('2025-01-01 13:00:15+00', 100, 'locked_fees', 'once', 9)");
+		assertThat(rows(c, "SELECT max_amount, max_value, last_time, last_tag_id, last_value FROM internal.metric_rollup_1m "
+				+ "WHERE schema = 'once'")).containsExactly("30|9|2025-01-01 13:00:20+00|101|2");
+		assertThat(value(c, "SELECT count(*) FROM internal.prometheus_remote_write WHERE schema = 'once'")).isEqualTo("3");
+	}
+
+	/** Waits until the backend {@code pid} waits for a lock (its transaction is blocked by another). */
+	static void awaitLockWait(int pid) throws SQLException, InterruptedException {
+		Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+		try (Connection observer = db.connect()) {
+			while (!"Lock".equals(value(observer,
+					"SELECT coalesce(wait_event_type, '') FROM pg_stat_activity WHERE pid = ?", pid))) {
+				if (Instant.now().isAfter(deadline)) {
+					throw new IllegalStateException("backend " + pid + " never waited for a lock");
+				}
+				Thread.onSpinWait();
+			}
+		}
+	}
+
+}
