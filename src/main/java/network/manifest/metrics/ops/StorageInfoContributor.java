@@ -1,12 +1,13 @@
 package network.manifest.metrics.ops;
 
-import java.util.Map;
-
 import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.stereotype.Component;
 
-/** Adds {@code storage.mode} and {@code storage.schemaVersion} to /actuator/info (next to build.version). */
+/**
+ * Adds {@code storage} (mode, applied schema version, PostgreSQL and TimescaleDB versions) to /actuator/info,
+ * next to {@code build.version}.
+ */
 @Component
 class StorageInfoContributor implements InfoContributor {
 
@@ -18,7 +19,7 @@ class StorageInfoContributor implements InfoContributor {
 
 	@Override
 	public void contribute(Info.Builder builder) {
-		builder.withDetail("storage", Map.of("mode", facts.storageMode(), "schemaVersion", facts.schemaVersion()));
+		builder.withDetail("storage", facts.storageDetails());
 	}
 
 }

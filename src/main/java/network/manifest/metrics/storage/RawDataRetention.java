@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -39,10 +40,13 @@ class RawDataRetention {
 		this.compression = compression;
 	}
 
-	/** One run with the configured age; failures are reported and left for the next run. */
+	/**
+	 * One run with the configured age; failures are reported and left for the next run. The cutoff is a
+	 * whole minute, so retention never removes part of a rollup bucket's raw rows.
+	 */
 	void runScheduled() {
 		try {
-			run(clock.instant().minus(properties.rawInternal()));
+			run(clock.instant().minus(properties.rawInternal()).truncatedTo(ChronoUnit.MINUTES));
 		}
 		catch (RuntimeException e) {
 			observer.failed(mode, e);

@@ -68,6 +68,8 @@ class OperationsEndpointsTest {
 		assertThat(object(info.get("build"))).containsEntry("version", build.getVersion());
 		Map<String, Object> storage = object(info.get("storage"));
 		assertThat(storage.get("mode")).isEqualTo(mode.name().toLowerCase());
+		assertThat(storage.get("postgresqlVersion").toString())
+			.startsWith(jdbc.queryForObject("SELECT current_setting('server_version_num')::int / 10000", String.class));
 		assertThat(storage.get("schemaVersion")).isEqualTo(jdbc.queryForObject(
 				"SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL"
 						+ " ORDER BY installed_rank DESC LIMIT 1", String.class));
