@@ -32,7 +32,9 @@ import network.manifest.metrics.support.TestDatabase;
  * every rollup stay. A batch size of 3 makes the plain-PostgreSQL path loop over several DELETEs.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "gateway.retention.batch-size=3", "gateway.retention.raw-internal=365d" })
+		properties = { "gateway.retention.batch-size=3", "gateway.retention.raw-internal=365d",
+				// a second cached context: keep its share of the test server's connections small
+				"spring.datasource.hikari.maximum-pool-size=2" })
 @AutoConfigureObservability(tracing = false) // tests export no metrics unless asked to
 @ContextConfiguration(initializers = RawDataRetentionTest.OwnDatabase.class)
 @ExtendWith(OutputCaptureExtension.class)
