@@ -1,0 +1,103 @@
+package network.manifest.metrics.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * The ingest pipeline: headers → format (415) → body within limits (413) → decode (400) → route/identify
+ * every series (400) → one transaction through the staging tables (503/500 on database trouble) → outcome.
+ * Each stage hands an immutable value to the next; nothing reaches the database before the whole request
+ * has been decoded and validated.
+ */
+@Service
+class RemoteWriteIngest {
+
+	/** What a committed request wrote: samples accepted (stored or already present). */
+	record Result(RemoteWriteFormat.Version version, long samplesWritten) {
+	}
+
+	private final IngestProperties properties;
+
+	private final PayloadDecompressor decompressor;
+
+	private final SeriesRouter router;
+
+	private final StagingTransaction transaction;
+
+	private final IngestMetrics metrics;
+
+	/**
+	 * Requests being decoded or written at once; at most one per ingest connection, so memory is bounded by
+	 * pool-size × (max-compressed-bytes + max-decompressed-bytes) and extra requests get a quick 503.
+	 */
+	private final Semaphore inFlight;
+
+	RemoteWriteIngest(IngestProperties properties, IngestDatabase database, IngestMetrics metrics) {
+		this.properties = properties;
+		this.decompressor = new PayloadDecompressor(properties.maxCompressedBytes().toBytes(),
+				properties.maxDecompressedBytes().toBytes());
+		this.router = new SeriesRouter(properties);
+		this.transaction = new StagingTransaction(database,
+				new StagingWriter((int) properties.copyBuffer().toBytes()), properties);
+		this.metrics = metrics;
+		this.inFlight = new Semaphore(properties.poolSize(), true);
+	}
+
+	Result ingest(String contentType, String contentEncoding, long contentLength, InputStream in) throws IOException {
+		long start = System.nanoTime();
+		String outcome = "error";
+		try {
+			RemoteWriteFormat format = RemoteWriteFormat.of(contentType, contentEncoding);
+			acquire();
+			try {
+				Result result = write(format, contentLength, in);
+				outcome = "success";
+				return result;
+			}
+			finally {
+				inFlight.release();
+			}
+		}
+		catch (IngestException e) {
+			outcome = e.code();
+			throw e;
+		}
+		finally {
+			metrics.finished(outcome, System.nanoTime() - start);
+		}
+	}
+
+	private Result write(RemoteWriteFormat format, long contentLength, InputStream in) throws IOException {
+		byte[] compressed = decompressor.readBody(in, contentLength);
+		byte[] bytes = decompressor.decompress(format.encoding(), compressed);
+		metrics.bodyRead(compressed.length, bytes.length);
+		compressed = null; // only the decompressed copy is needed from here on
+		WritePlan plan = WritePlan.of(RemoteWriteDecoder.decode(format.version(), bytes), router);
+		long flushStart = System.nanoTime();
+		long stored = 0;
+		if (plan.rows() > 0) {
+			StagingWriter.Copied copied = transaction.commit(plan);
+			stored = copied.stored();
+		}
+		metrics.committed(plan, stored, System.nanoTime() - flushStart);
+		return new Result(format.version(), plan.samplesReceived() - plan.skippedNaN() - plan.skippedInf());
+	}
+
+	private void acquire() {
+		try {
+			if (!inFlight.tryAcquire(properties.databaseWait().toMillis(), TimeUnit.MILLISECONDS)) {
+				throw IngestException.unavailable("too many remote-write requests in progress",
+						properties.retryAfter(), null);
+			}
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw IngestException.unavailable("interrupted", properties.retryAfter(), e);
+		}
+	}
+
+}

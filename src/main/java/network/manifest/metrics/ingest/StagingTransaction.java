@@ -1,0 +1,104 @@
+package network.manifest.metrics.ingest;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request = one transaction: the whole plan is copied and committed, or nothing is. A deadlock or
+ * serialization failure (40P01, 40001) — possible when another request or service instance writes the
+ * same rollup rows — rolls back and reruns the whole transaction a bounded number of times. The write is
+ * idempotent (the database deduplicates), so rerunning can never count a row twice.
+ */
+final class StagingTransaction {
+
+	private static final Logger log = LoggerFactory.getLogger(StagingTransaction.class);
+
+	private final IngestDatabase database;
+
+	private final StagingWriter writer;
+
+	private final int maxAttempts;
+
+	private final Duration backoff;
+
+	private final Duration retryAfter;
+
+	StagingTransaction(IngestDatabase database, StagingWriter writer, IngestProperties properties) {
+		this.database = database;
+		this.writer = writer;
+		this.maxAttempts = properties.maxAttempts();
+		this.backoff = properties.retryBackoff();
+		this.retryAfter = properties.retryAfter();
+	}
+
+	StagingWriter.Copied commit(WritePlan plan) {
+		for (int attempt = 1;; attempt++) {
+			try (Connection connection = database.connection()) {
+				try {
+					StagingWriter.Copied copied = writer.write(connection, plan);
+					connection.commit();
+					return copied;
+				}
+				catch (SQLException | RuntimeException e) {
+					rollbackQuietly(connection);
+					throw e;
+				}
+			}
+			catch (SQLException e) {
+				if (isConflict(e) && attempt < maxAttempts) {
+					log.debug("write conflict ({}), attempt {} of {}", e.getSQLState(), attempt, maxAttempts);
+					pause(attempt);
+					continue;
+				}
+				throw translate(e, attempt);
+			}
+		}
+	}
+
+	private IngestException translate(SQLException e, int attempts) {
+		String state = e.getSQLState() == null ? "" : e.getSQLState();
+		if (isConflict(e)) {
+			return IngestException.unavailable("write conflict persisted after " + attempts + " attempts (SQLSTATE "
+					+ state + ")", retryAfter, e);
+		}
+		if (e instanceof SQLTransientConnectionException || state.startsWith("08") || state.startsWith("53")
+				|| state.startsWith("57P") || state.equals("55P03")) {
+			return IngestException.unavailable("database unavailable: " + e.getMessage(), retryAfter, e);
+		}
+		log.error("ingest transaction failed with SQLSTATE {}", state, e);
+		return IngestException.databaseError("database error (SQLSTATE " + state + ")", e);
+	}
+
+	private static boolean isConflict(SQLException e) {
+		return "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
+	}
+
+	/** Exponential backoff with jitter, so that two conflicting writers do not collide again in step. */
+	private void pause(int attempt) {
+		long base = backoff.toMillis() << Math.min(attempt - 1, 6);
+		long millis = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ie) {
+			Thread.currentThread().interrupt();
+			throw IngestException.unavailable("interrupted while retrying", retryAfter, ie);
+		}
+	}
+
+	private static void rollbackQuietly(Connection connection) {
+		try {
+			connection.rollback();
+		}
+		catch (SQLException ignored) {
+			// a broken connection is evicted by the pool; the transaction is gone either way
+		}
+	}
+
+}

@@ -1,0 +1,113 @@
+package network.manifest.metrics.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.SQLException;
+import java.util.List;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Stage step: COPYs one plan into the staging tables on a connection inside the caller's transaction —
+ * tag rows first (sorted by tag_id), then samples per table in {@link RoutedSeries#WRITE_ORDER}. Each COPY
+ * is one statement, so the staging triggers move its rows into raw tables and rollups when it ends.
+ */
+final class StagingWriter {
+
+	private final int bufferBytes;
+
+	StagingWriter(int bufferBytes) {
+		this.bufferBytes = bufferBytes;
+	}
+
+	/**
+	 * New rows this transaction's flushes inserted into the raw tables (the staged rows minus those already
+	 * stored), which the flush triggers add up in the transaction-local setting gateway.inserted_rows.
+	 */
+	private static final String NEW_RAW_ROWS = "SELECT coalesce(nullif(pg_catalog.current_setting("
+			+ "'gateway.inserted_rows', true), ''), '0')::bigint";
+
+	/** Rows copied per staging table, and how many of the samples were new to the raw tables. */
+	record Copied(long tags, long internal, long cumsum, long stored) {
+	}
+
+	Copied write(Connection connection, WritePlan plan) throws SQLException {
+		CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+		long tags = plan.tags().isEmpty() ? 0 : copyTags(copy, plan.tags());
+		long internal = copySamples(copy, plan, StagingTable.INTERNAL);
+		long cumsum = copySamples(copy, plan, StagingTable.CUMSUM);
+		return new Copied(tags, internal, cumsum, newRawRows(connection));
+	}
+
+	private static long newRawRows(Connection connection) throws SQLException {
+		try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(NEW_RAW_ROWS)) {
+			rs.next();
+			return rs.getLong(1);
+		}
+	}
+
+	private long copyTags(CopyManager copy, List<TagRow> tags) throws SQLException {
+		CopyTextBuffer out = new CopyTextBuffer(copy.copyIn(StagingTable.copyTags()), bufferBytes);
+		try {
+			for (TagRow t : tags) {
+				out.ascii(Long.toString(t.tagId()))
+					.tab().text(t.host())
+					.tab().text(t.instance())
+					.tab().text(t.countryName())
+					.tab().text(t.city())
+					.tab().text(t.supply())
+					.tab().text(t.excludedSupply())
+					.tab().text(t.amount())
+					.endRow();
+			}
+			return out.finish();
+		}
+		catch (SQLException | RuntimeException e) {
+			out.cancel();
+			throw e;
+		}
+	}
+
+	private long copySamples(CopyManager copy, WritePlan plan, StagingTable table) throws SQLException {
+		if (plan.series().stream().noneMatch(s -> s.table() == table)) {
+			return 0;
+		}
+		CopyTextBuffer out = new CopyTextBuffer(copy.copyIn(table.copySamples()), bufferBytes);
+		try {
+			writeRows(out, plan, table);
+			return out.finish();
+		}
+		catch (SQLException | RuntimeException e) {
+			out.cancel();
+			throw e;
+		}
+	}
+
+	private void writeRows(CopyTextBuffer out, WritePlan plan, StagingTable table) throws SQLException {
+		for (RoutedSeries series : plan.series()) {
+			if (series.table() != table) {
+				continue;
+			}
+			DecodedSeries decoded = plan.body().series(series.handle());
+			byte[] middle = ("\t" + series.tagId() + "\t" + new String(CopyTextBuffer.escape(series.name()),
+					StandardCharsets.UTF_8) + "\t" + new String(CopyTextBuffer.escape(series.schema()), StandardCharsets.UTF_8)
+					+ "\t").getBytes(StandardCharsets.UTF_8);
+			long[] times = decoded.timestamps();
+			double[] values = decoded.values();
+			double lastValue = Double.NaN;
+			String lastText = null;
+			for (int i : SampleSelection.of(decoded).rows()) {
+				double v = values[i];
+				if (lastText == null || Double.doubleToRawLongBits(v) != Double.doubleToRawLongBits(lastValue)) {
+					lastText = SampleValues.toDecimalText(v);
+					lastValue = v;
+				}
+				out.timestamp(times[i]).bytes(middle).ascii(lastText).endRow();
+			}
+		}
+	}
+
+}

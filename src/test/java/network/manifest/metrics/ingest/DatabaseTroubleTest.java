@@ -1,0 +1,91 @@
+package network.manifest.metrics.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.util.unit.DataSize;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import network.manifest.metrics.support.GatewayTest;
+
+/** Database unavailable or busy: 503 with Retry-After (senders retry), never a 2xx, nothing half-written. */
+@GatewayTest
+@TestPropertySource(properties = { "gateway.ingest.pool-size=1", "gateway.ingest.database-wait=300ms",
+		"gateway.ingest.retry-after=7s" })
+class DatabaseTroubleTest {
+
+	private static final long T0 = Instant.parse("2021-07-08T09:00:00Z").toEpochMilli();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	IngestDatabase ingestDatabase;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	private static RemoteWriteRequests request() {
+		RemoteWriteRequests request = RemoteWriteRequests.request();
+		request.series("ingest_trouble_busy").sample(T0, 1);
+		return request;
+	}
+
+	@Test
+	void exhaustedPoolGives503WithRetryAfterAndTheRetrySucceeds() throws Exception {
+		RemoteWriteClient client = new RemoteWriteClient(port);
+		HttpResponse<String> busy;
+		try (Connection held = ingestDatabase.connection()) {
+			busy = client.writeV1(request());
+		}
+		assertThat(busy.statusCode()).isEqualTo(503);
+		assertThat(busy.headers().firstValue("Retry-After")).hasValue("7");
+		assertThat(busy.body()).contains("\"code\":\"unavailable\"");
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM internal.prometheus_remote_write WHERE name = 'ingest_trouble_busy'",
+				Integer.class)).isZero();
+
+		assertThat(client.writeV1(request()).statusCode()).isEqualTo(204);
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM internal.prometheus_remote_write WHERE name = 'ingest_trouble_busy'",
+				Integer.class)).isOne();
+	}
+
+	@Test
+	void unreachableDatabaseIs503() throws Exception {
+		DataSourceProperties nowhere = new DataSourceProperties();
+		nowhere.setUrl("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1");
+		nowhere.setUsername("nobody");
+		IngestProperties defaults = SeriesRouterTest.defaults();
+		IngestProperties props = new IngestProperties(defaults.maxCompressedBytes(), defaults.maxDecompressedBytes(),
+				defaults.hostTag(), defaults.defaultSchema(), null, null, 1, Duration.ofMillis(500), Duration.ofSeconds(3), 2,
+				Duration.ofMillis(1), DataSize.ofKilobytes(64));
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		IngestDatabase database = new IngestDatabase(nowhere, props, registry);
+		try {
+			RemoteWriteIngest ingest = new RemoteWriteIngest(props, database, new IngestMetrics(registry));
+			byte[] body = request().v1Snappy();
+			assertThatThrownBy(() -> ingest.ingest(null, null, body.length, new ByteArrayInputStream(body)))
+				.isInstanceOfSatisfying(IngestException.class, e -> {
+					assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+					assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(3));
+				});
+			assertThat(registry.counter("gateway.ingest.requests", "outcome", "unavailable").count()).isEqualTo(1);
+		}
+		finally {
+			database.destroy();
+		}
+	}
+
+}

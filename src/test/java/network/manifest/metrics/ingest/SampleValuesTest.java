@@ -1,0 +1,69 @@
+package network.manifest.metrics.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class SampleValuesTest {
+
+	@ParameterizedTest
+	@CsvSource({ "0.379, 0.379", "3, 3", "-1, -1", "60, 60", "0.002, 0.002", "1.0E23, 100000000000000000000000",
+			"2.0E23, 200000000000000000000000", "135304300855652060000, 135304300855652060000",
+			"0.1, 0.1", "1.5, 1.5", "-0.0, 0", "123456.789, 123456.789", "9007199254740993, 9007199254740992" })
+	void shortestDecimalAsPostgresInput(double value, String expected) {
+		assertThat(SampleValues.toDecimalText(value)).isEqualTo(expected);
+		assertThat(new BigDecimal(expected).doubleValue()).isEqualTo(value == 0 ? 0.0 : value);
+	}
+
+	@Test
+	void extremesArePlainDecimals() {
+		assertThat(SampleValues.toDecimalText(Double.MIN_VALUE)).isEqualTo(new BigDecimal("5E-324").toPlainString());
+		assertThat(SampleValues.toDecimalText(Double.MAX_VALUE))
+			.isEqualTo(new BigDecimal("1.7976931348623157E308").toPlainString());
+	}
+
+	@Test
+	void javaSeventeensNonShortestCases() {
+		// Double.toString on Java 17 gives 2.0E-3 as "0.0020" and 1.0E23 as "1.0E23"; both must come out shortest
+		assertThat(SampleValues.shortest(2.0E-3)).isEqualTo(new BigDecimal("0.002"));
+		assertThat(SampleValues.shortest(1.0E23)).isEqualByComparingTo("1E23");
+		assertThat(SampleValues.shortest(1.0E23).precision()).isEqualTo(1);
+		assertThat(SampleValues.shortest(2.0E23).precision()).isEqualTo(1);
+		assertThat(SampleValues.shortest(Double.MIN_VALUE)).isEqualTo(new BigDecimal("5E-324"));
+	}
+
+	@Test
+	void roundTripsAndIsNeverLongerThanNeeded() {
+		SplittableRandom random = new SplittableRandom(42);
+		for (int i = 0; i < 20_000; i++) {
+			double v = Double.longBitsToDouble(random.nextLong());
+			if (!SampleValues.isStored(v)) {
+				continue;
+			}
+			BigDecimal d = SampleValues.shortest(v);
+			assertThat(d.doubleValue()).as("round trip of %s", v).isEqualTo(v);
+			if (d.precision() > 1) {
+				// one digit fewer never reads back as the same double
+				BigDecimal shorter = new BigDecimal(v).round(new java.math.MathContext(d.precision() - 1,
+						java.math.RoundingMode.HALF_EVEN));
+				assertThat(shorter.doubleValue()).as("shorter than %s", d).isNotEqualTo(v);
+			}
+		}
+	}
+
+	@Test
+	void nanAndInfinityAreNotStored() {
+		assertThat(SampleValues.isStored(Double.NaN)).isFalse();
+		assertThat(SampleValues.isStored(Double.longBitsToDouble(SampleValues.STALE_NAN_BITS))).isFalse();
+		assertThat(SampleValues.isStored(Double.POSITIVE_INFINITY)).isFalse();
+		assertThat(SampleValues.isStored(Double.NEGATIVE_INFINITY)).isFalse();
+		assertThatThrownBy(() -> SampleValues.shortest(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+	}
+
+}
