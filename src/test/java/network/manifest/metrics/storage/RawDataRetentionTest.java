@@ -34,7 +34,7 @@ import network.manifest.metrics.support.TestDatabase;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "gateway.retention.batch-size=3", "gateway.retention.raw-internal=365d",
 				// a second cached context: keep its share of the test server's connections small
-				"spring.datasource.hikari.maximum-pool-size=2" })
+				"spring.datasource.hikari.maximum-pool-size=2", "gateway.ingest.pool-size=1" })
 @AutoConfigureObservability(tracing = false) // tests export no metrics unless asked to
 @ContextConfiguration(initializers = RawDataRetentionTest.OwnDatabase.class)
 @ExtendWith(OutputCaptureExtension.class)
