@@ -16,16 +16,21 @@ import org.springframework.stereotype.Component;
  * role ({@code SET LOCAL ROLE}, so PostgreSQL enforces the grants), {@code request.jwt.claims},
  * {@code request.method}, {@code request.path}, {@code request.headers}, the statement timeout, UTC
  * (timestamptz renders as {@code …+00:00}) and READ ONLY unless the plan may write.
+ *
+ * <p>The context statement and the call go to the server as one pipeline ending in one Sync, which
+ * PostgreSQL runs as one implicit transaction: committed when both succeed, rolled back otherwise, and
+ * the transaction-local settings never outlive the request. One network round trip per request.
  */
 @Component
 class RpcExecutor {
 
-	// One round trip (sent together with BEGIN) sets the whole request context.
 	private static final String PRE_REQUEST = """
 			select set_config('role', ?, true), set_config('request.jwt.claims', ?, true),
 			       set_config('request.method', ?, true), set_config('request.path', ?, true),
 			       set_config('request.headers', ?, true), set_config('statement_timeout', ?, true),
 			       set_config('TimeZone', 'UTC', true), set_config('transaction_read_only', ?, true)""";
+
+	private static final int PRE_REQUEST_PARAMETERS = 7;
 
 	private final DataSource dataSource;
 
@@ -45,7 +50,7 @@ class RpcExecutor {
 	}
 
 	RpcResult execute(CallPlan plan, Caller caller, RequestContext context) {
-		CallSql sql = CallSql.of(plan);
+		CallSql call = CallSql.of(plan);
 		Connection connection;
 		try {
 			connection = dataSource.getConnection();
@@ -53,17 +58,26 @@ class RpcExecutor {
 		catch (SQLException e) {
 			throw DatabaseError.unavailable(e);
 		}
-		try (Connection c = connection) {
-			c.setAutoCommit(false);
-			try {
-				setContext(c, caller, context, plan.readOnly());
-				RpcResult result = run(c, sql);
-				c.commit();
-				return result;
+		try (Connection c = connection;
+				PreparedStatement ps = c.prepareStatement(PRE_REQUEST + ";\n" + call.sql())) {
+			if (!c.getAutoCommit()) {
+				throw new IllegalStateException("the API needs connections in auto-commit mode");
 			}
-			catch (SQLException | RuntimeException e) {
-				rollback(c);
-				throw e;
+			ps.setString(1, caller.role());
+			ps.setString(2, caller.claimsJson());
+			ps.setString(3, context.method());
+			ps.setString(4, context.path());
+			ps.setString(5, context.headersJson());
+			ps.setString(6, statementTimeout);
+			ps.setString(7, plan.readOnly() ? "on" : "off");
+			bind(ps, PRE_REQUEST_PARAMETERS, call.parameters());
+			ps.execute();
+			if (!ps.getMoreResults()) {
+				throw new IllegalStateException("the call returned no result");
+			}
+			try (ResultSet rs = ps.getResultSet()) {
+				rs.next();
+				return new RpcResult(rs.getString(1), rs.getLong(2));
 			}
 		}
 		catch (SQLException e) {
@@ -71,48 +85,19 @@ class RpcExecutor {
 		}
 	}
 
-	private void setContext(Connection c, Caller caller, RequestContext context, boolean readOnly)
-			throws SQLException {
-		try (PreparedStatement ps = c.prepareStatement(PRE_REQUEST)) {
-			ps.setString(1, caller.role());
-			ps.setString(2, caller.claimsJson());
-			ps.setString(3, context.method());
-			ps.setString(4, context.path());
-			ps.setString(5, context.headersJson());
-			ps.setString(6, statementTimeout);
-			ps.setString(7, readOnly ? "on" : "off");
-			ps.execute();
-		}
-	}
-
-	private static RpcResult run(Connection c, CallSql sql) throws SQLException {
-		try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
-			List<Object> params = sql.parameters();
-			for (int i = 0; i < params.size(); i++) {
-				Object value = params.get(i);
-				if (value == null) {
-					ps.setNull(i + 1, Types.VARCHAR);
-				}
-				else if (value instanceof Long n) {
-					ps.setLong(i + 1, n);
-				}
-				else {
-					ps.setString(i + 1, (String) value);
-				}
+	private static void bind(PreparedStatement ps, int offset, List<Object> params) throws SQLException {
+		for (int i = 0; i < params.size(); i++) {
+			Object value = params.get(i);
+			int index = offset + i + 1;
+			if (value == null) {
+				ps.setNull(index, Types.VARCHAR);
 			}
-			try (ResultSet rs = ps.executeQuery()) {
-				rs.next();
-				return new RpcResult(rs.getString(1), rs.getLong(2));
+			else if (value instanceof Long n) {
+				ps.setLong(index, n);
 			}
-		}
-	}
-
-	private static void rollback(Connection c) {
-		try {
-			c.rollback();
-		}
-		catch (SQLException ignored) {
-			// the connection is broken; the pool discards it
+			else {
+				ps.setString(index, (String) value);
+			}
 		}
 	}
 

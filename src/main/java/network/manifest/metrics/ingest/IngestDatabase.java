@@ -32,6 +32,8 @@ class IngestDatabase implements DisposableBean {
 		config.setPassword(dataSource.determinePassword());
 		config.setMaximumPoolSize(properties.poolSize());
 		config.setMinimumIdle(0);
+		// idle between bursts (vmalert flushes every few seconds, replays end): give connections back
+		config.setIdleTimeout(60_000);
 		config.setConnectionTimeout(Math.max(250, properties.databaseWait().toMillis()));
 		config.setAutoCommit(false);
 		// start even while the database is away; requests then get 503 instead of the service failing

@@ -38,6 +38,8 @@ class IngestMetrics {
 
 	private final Counter bytesDecompressed;
 
+	private final Counter retries;
+
 	IngestMetrics(MeterRegistry registry) {
 		this.registry = registry;
 		this.samplesReceived = Counter.builder("gateway.ingest.samples.received")
@@ -61,6 +63,9 @@ class IngestMetrics {
 			.register(registry);
 		this.bytesCompressed = bytes("compressed");
 		this.bytesDecompressed = bytes("decompressed");
+		this.retries = Counter.builder("gateway.ingest.retries")
+			.description("Transactions rerun after a deadlock or serialization failure")
+			.register(registry);
 	}
 
 	private Counter samples(String result, String description) {
@@ -85,6 +90,10 @@ class IngestMetrics {
 		duplicate.increment(plan.samplesReceived() - plan.skippedNaN() - plan.skippedInf() - storedRows);
 		series.record(plan.seriesReceived());
 		flushDuration.record(flushNanos, TimeUnit.NANOSECONDS);
+	}
+
+	void retried() {
+		retries.increment();
 	}
 
 	void finished(String outcome, long requestNanos) {

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
@@ -15,6 +17,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 class RemoteWriteIngest {
+
+	private static final Logger log = LoggerFactory.getLogger(RemoteWriteIngest.class);
 
 	/** What a committed request wrote: samples accepted (stored or already present). */
 	record Result(RemoteWriteFormat.Version version, long samplesWritten) {
@@ -42,7 +46,7 @@ class RemoteWriteIngest {
 				properties.maxDecompressedBytes().toBytes());
 		this.router = new SeriesRouter(properties);
 		this.transaction = new StagingTransaction(database,
-				new StagingWriter((int) properties.copyBuffer().toBytes()), properties);
+				new StagingWriter((int) properties.copyBuffer().toBytes()), properties, metrics);
 		this.metrics = metrics;
 		this.inFlight = new Semaphore(properties.poolSize(), true);
 	}
@@ -64,6 +68,8 @@ class RemoteWriteIngest {
 		}
 		catch (IngestException e) {
 			outcome = e.code();
+			// after a 4xx the sender drops the data, so this line is its only trace
+			log.warn("remote write refused with {}: {}", e.status().value(), e.getMessage());
 			throw e;
 		}
 		finally {

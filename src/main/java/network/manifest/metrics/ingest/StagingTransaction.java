@@ -29,12 +29,16 @@ final class StagingTransaction {
 
 	private final Duration retryAfter;
 
-	StagingTransaction(IngestDatabase database, StagingWriter writer, IngestProperties properties) {
+	private final IngestMetrics metrics;
+
+	StagingTransaction(IngestDatabase database, StagingWriter writer, IngestProperties properties,
+			IngestMetrics metrics) {
 		this.database = database;
 		this.writer = writer;
 		this.maxAttempts = properties.maxAttempts();
 		this.backoff = properties.retryBackoff();
 		this.retryAfter = properties.retryAfter();
+		this.metrics = metrics;
 	}
 
 	StagingWriter.Copied commit(WritePlan plan) {
@@ -53,6 +57,7 @@ final class StagingTransaction {
 			catch (SQLException e) {
 				if (isConflict(e) && attempt < maxAttempts) {
 					log.debug("write conflict ({}), attempt {} of {}", e.getSQLState(), attempt, maxAttempts);
+					metrics.retried();
 					pause(attempt);
 					continue;
 				}

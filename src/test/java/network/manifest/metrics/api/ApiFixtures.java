@@ -26,6 +26,9 @@ final class ApiFixtures {
 
 	static final String SECRET_PROPERTY = "gateway.api.jwt-secret=" + SECRET;
 
+	/** The API test contexts stay small: the test server's connections are shared by every context. */
+	static final String POOL_PROPERTY = "spring.datasource.hikari.maximum-pool-size=4";
+
 	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private static final List<String> ROLES = List.of("web_anon", "writer");
@@ -88,6 +91,15 @@ final class ApiFixtures {
 		ensureRoles(jdbc);
 		STATEMENTS.forEach(jdbc::execute);
 		jdbc.execute("grant usage on schema api to web_anon, writer");
+		// The schema's default privileges revoke EXECUTE from PUBLIC: grant like the migrations do.
+		jdbc.execute("""
+				do $$ declare f regprocedure; begin
+				  for f in select p.oid::regprocedure from pg_proc p
+				           where p.pronamespace = 'api'::regnamespace and p.proname like 't\\_%'
+				             and p.proname not in ('t_writer_only', 't_nobody') loop
+				    execute format('grant execute on function %s to web_anon, writer', f);
+				  end loop;
+				end $$""");
 		jdbc.execute("grant execute on function api.t_writer_only(text) to writer");
 		installed = true;
 	}

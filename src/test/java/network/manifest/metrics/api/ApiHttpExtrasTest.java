@@ -21,7 +21,7 @@ import network.manifest.metrics.support.GatewayTest;
 
 /** Compression, CORS and the OpenAPI description, over real HTTP. */
 @GatewayTest
-@TestPropertySource(properties = ApiFixtures.SECRET_PROPERTY)
+@TestPropertySource(properties = { ApiFixtures.SECRET_PROPERTY, ApiFixtures.POOL_PROPERTY })
 class ApiHttpExtrasTest {
 
 	private static final String BIG = "/rpc/t_big";

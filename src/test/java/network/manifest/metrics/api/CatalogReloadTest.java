@@ -20,7 +20,7 @@ import network.manifest.metrics.support.GatewayTest;
 
 /** Functions added to the schema become endpoints without Java changes or a restart. */
 @GatewayTest
-@TestPropertySource(properties = ApiFixtures.SECRET_PROPERTY)
+@TestPropertySource(properties = { ApiFixtures.SECRET_PROPERTY, ApiFixtures.POOL_PROPERTY })
 class CatalogReloadTest {
 
 	@Autowired
@@ -67,6 +67,7 @@ class CatalogReloadTest {
 	@Test
 	void reloadOnDemandPicksUpChanges() throws SQLException {
 		jdbc.execute("create or replace function api.t_on_demand() returns int language sql immutable as 'select 42'");
+		jdbc.execute("grant execute on function api.t_on_demand() to web_anon");
 		try {
 			assertThat(catalogs.current().overloads("t_on_demand")).isEmpty();
 			catalogs.reload();

@@ -22,7 +22,7 @@ import network.manifest.metrics.support.GatewayTest;
 
 /** Bearer tokens and database roles: PostgreSQL enforces the grants of the role a token names. */
 @GatewayTest
-@TestPropertySource(properties = ApiFixtures.SECRET_PROPERTY)
+@TestPropertySource(properties = { ApiFixtures.SECRET_PROPERTY, ApiFixtures.POOL_PROPERTY })
 class RpcAuthTest {
 
 	private static final String WRITER_ONLY = "/rpc/t_writer_only";

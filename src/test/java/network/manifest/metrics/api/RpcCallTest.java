@@ -18,7 +18,7 @@ import network.manifest.metrics.support.GatewayTest;
 
 /** {@code /rpc} calls over real HTTP against the real database: arguments, result shapes, query parameters. */
 @GatewayTest
-@TestPropertySource(properties = ApiFixtures.SECRET_PROPERTY)
+@TestPropertySource(properties = { ApiFixtures.SECRET_PROPERTY, ApiFixtures.POOL_PROPERTY })
 class RpcCallTest {
 
 	private static final String ROWS = "/rpc/t_rows?p_from=2024-01-01T00%3A00%3A00Z&p_step=1+hour";

@@ -8,13 +8,16 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 import network.manifest.metrics.support.GatewayTest;
 
 /** gateway.api.statement-timeout cuts slow calls with PostgreSQL's own error. */
 @GatewayTest
-@TestPropertySource(properties = { ApiFixtures.SECRET_PROPERTY, "gateway.api.statement-timeout=200ms" })
+@TestPropertySource(properties = { ApiFixtures.SECRET_PROPERTY, ApiFixtures.POOL_PROPERTY,
+		"gateway.api.statement-timeout=200ms" })
+@DirtiesContext // a context of its own: closed afterwards so that its connections go back to the server
 class RpcStatementTimeoutTest {
 
 	@Autowired

@@ -35,7 +35,8 @@ class AcceptanceDatasetTest {
 		// arguments, not default properties: those rank below application.yml
 		app = new SpringApplicationBuilder(MetricsGatewayApplication.class).run("--server.port=0",
 				"--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
-				"--spring.datasource.password=" + db.password());
+				"--spring.datasource.password=" + db.password(), "--spring.datasource.hikari.maximum-pool-size=4",
+				"--spring.datasource.hikari.minimum-idle=0");
 		jdbc = app.getBean(JdbcTemplate.class);
 		RemoteWriteClient client = new RemoteWriteClient(app.getEnvironment().getRequiredProperty("local.server.port",
 				Integer.class));
@@ -43,13 +44,13 @@ class AcceptanceDatasetTest {
 		for (int k = MINUTES - 1; k >= 0; k--) {
 			RemoteWriteRequests request = RemoteWriteRequests.request();
 			recordedSeries(request, now - k * 60_000L);
-			assertThat(client.writeV1(request).statusCode()).isEqualTo(204);
+			assertThat(client.writeV1Retrying(request).statusCode()).isEqualTo(204);
 		}
 		RemoteWriteRequests early = RemoteWriteRequests.request();
 		early.series("manifest_tokenomics_total_supply", "denom", "umfx", "instance", "foobar:19999", "manifest_app",
 				"validator", "manifest_tier", "testnet", "source", "grpc", "supply", "123427004070058399998")
 			.sample(now - MINUTES * 60_000L - 60_000L, 1);
-		assertThat(client.writeV1(early).statusCode()).isEqualTo(204);
+		assertThat(client.writeV1Retrying(early).statusCode()).isEqualTo(204);
 	}
 
 	@AfterAll

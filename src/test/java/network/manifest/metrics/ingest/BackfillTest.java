@@ -93,7 +93,7 @@ class BackfillTest {
 		Collections.shuffle(starts, random);
 		starts.add(starts.get(3)); // vmalert retried one batch
 		for (int start : starts) {
-			assertThat(client.writeV1(chunk(start, random)).statusCode()).isEqualTo(204);
+			assertThat(client.writeV1Retrying(chunk(start, random)).statusCode()).isEqualTo(204);
 		}
 
 		List<String> maintained = rollups();

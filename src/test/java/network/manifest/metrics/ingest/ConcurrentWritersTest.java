@@ -55,7 +55,8 @@ class ConcurrentWritersTest {
 		TestDatabase.Database db = TestDatabase.shared();
 		second = new SpringApplicationBuilder(MetricsGatewayApplication.class).run("--server.port=0",
 				"--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
-				"--spring.datasource.password=" + db.password());
+				"--spring.datasource.password=" + db.password(), "--spring.datasource.hikari.maximum-pool-size=4",
+				"--spring.datasource.hikari.minimum-idle=0");
 	}
 
 	@AfterAll
@@ -127,7 +128,7 @@ class ConcurrentWritersTest {
 				start.await();
 				List<Integer> statuses = new ArrayList<>();
 				for (RemoteWriteRequests request : requests) {
-					statuses.add(client.writeV1(request).statusCode());
+					statuses.add(client.writeV1Retrying(request).statusCode());
 				}
 				return statuses;
 			}));

@@ -15,16 +15,12 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
 import org.springframework.util.unit.DataSize;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import network.manifest.metrics.support.GatewayTest;
 
 /** Database unavailable or busy: 503 with Retry-After (senders retry), never a 2xx, nothing half-written. */
-@GatewayTest
-@TestPropertySource(properties = { "gateway.ingest.pool-size=1", "gateway.ingest.database-wait=300ms",
-		"gateway.ingest.retry-after=7s" })
+@IngestHttpTest
 class DatabaseTroubleTest {
 
 	private static final long T0 = Instant.parse("2021-07-08T09:00:00Z").toEpochMilli();

@@ -42,6 +42,28 @@ final class RemoteWriteClient {
 		return post("/api/v1/write", request.v1Snappy(), "application/x-protobuf", "snappy");
 	}
 
+	/**
+	 * Like a remote-write sender: a 503 for an unavailable or busy database (the test server is shared
+	 * and its connection slots can run out) is resent after a pause. A 503 for write conflicts that
+	 * outlasted the service's own retries is returned, so tests still see it.
+	 */
+	HttpResponse<String> writeV1Retrying(RemoteWriteRequests request) {
+		byte[] body = request.v1Snappy();
+		for (int attempt = 1;; attempt++) {
+			HttpResponse<String> response = post("/api/v1/write", body, "application/x-protobuf", "snappy");
+			if (response.statusCode() != 503 || response.body().contains("write conflict") || attempt == 30) {
+				return response;
+			}
+			try {
+				Thread.sleep(200L * Math.min(attempt, 5));
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				return response;
+			}
+		}
+	}
+
 	HttpResponse<String> get(String path) {
 		return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
 	}

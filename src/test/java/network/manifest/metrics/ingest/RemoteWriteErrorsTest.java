@@ -9,26 +9,20 @@ import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import network.manifest.metrics.support.GatewayTest;
 
 /**
  * Every way a request is refused, over HTTP: status, problem-details body, and that nothing was written —
  * the valid series sent alongside a malformed one are not stored either.
  */
-@GatewayTest
-@AutoConfigureObservability(tracing = false)
-@TestPropertySource(properties = { "gateway.ingest.max-compressed-bytes=64KB",
-		"gateway.ingest.max-decompressed-bytes=256KB" })
+@IngestHttpTest
 class RemoteWriteErrorsTest {
 
 	private static final long T0 = Instant.parse("2021-05-06T07:00:00Z").toEpochMilli();

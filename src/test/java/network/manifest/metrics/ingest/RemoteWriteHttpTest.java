@@ -11,15 +11,12 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import network.manifest.metrics.support.GatewayTest;
 
 /** Remote write through HTTP into the real database: what is stored, under which ids, and what is counted. */
-@GatewayTest
-@AutoConfigureObservability(tracing = false)
+@IngestHttpTest
 class RemoteWriteHttpTest {
 
 	/** A private hour, far from other tests' data (which may share this database). */
