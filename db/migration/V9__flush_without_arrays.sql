@@ -1,6 +1,10 @@
 -- The flush triggers aggregate the rows they really inserted directly (no intermediate arrays, which
 -- cost a third of a large flush and cannot exceed 1 GB), and a rebuild aggregates its range in one
 -- statement per rollup. The trigger and the rebuild use the same expressions; tests hold them equal.
+--
+-- Retention may cut raw data in the middle of a minute, so a rebuild now starts at the oldest raw minute
+-- only when the oldest row sits exactly on that minute's start (nothing of it can be missing), and at the
+-- next minute otherwise.
 
 CREATE OR REPLACE FUNCTION internal.flush_staged_internal_samples() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
@@ -160,8 +164,11 @@ BEGIN
 		RAISE NOTICE 'internal.prometheus_remote_write is empty: its rollups are left as they are';
 	ELSE
 		floor_bucket := internal.time_bucket('1 minute', oldest);
+		IF floor_bucket < oldest THEN
+			floor_bucket := floor_bucket + interval '1 minute';
+		END IF;
 		IF lo < floor_bucket THEN
-			RAISE NOTICE 'internal raw data starts at %: older rollups are left as they are', oldest;
+			RAISE NOTICE 'internal raw data starts at %: rollups before % are left as they are', oldest, floor_bucket;
 		END IF;
 		cur := greatest(lo, floor_bucket);
 		IF cur < hi THEN
@@ -204,8 +211,11 @@ BEGIN
 		RAISE NOTICE 'cumsum.prometheus_remote_write is empty: its rollups are left as they are';
 	ELSE
 		floor_bucket := internal.time_bucket('1 minute', oldest);
+		IF floor_bucket < oldest THEN
+			floor_bucket := floor_bucket + interval '1 minute';
+		END IF;
 		IF lo < floor_bucket THEN
-			RAISE NOTICE 'cumsum raw data starts at %: older rollups are left as they are', oldest;
+			RAISE NOTICE 'cumsum raw data starts at %: rollups before % are left as they are', oldest, floor_bucket;
 		END IF;
 		cur := greatest(lo, floor_bucket);
 		IF cur < hi THEN

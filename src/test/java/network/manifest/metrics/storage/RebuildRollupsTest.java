@@ -64,6 +64,9 @@ class RebuildRollupsTest {
 			rows.add((cumsum ? "C" : "I") + "(timestamptz '2025-02-01 10:00:00+00' + interval '" + second
 					+ " seconds', " + tag + ", '" + series[0] + "', '" + series[1] + "', " + value + ")");
 		}
+		// Rows exactly at the first minute's start: that minute is complete, so a rebuild recomputes it too.
+		rows.add("I(timestamptz '2025-02-01 10:00:00+00', 1, 'node_count', 'common', 1.00)");
+		rows.add("C(timestamptz '2025-02-01 10:00:00+00', 1, 'system_tcp_sent', 'cumsum', 1.00)");
 		// Every row once in random order, then a third of them again, in batches of random size.
 		List<String> writes = new ArrayList<>(rows);
 		Collections.shuffle(writes, random);
@@ -194,25 +197,23 @@ class RebuildRollupsTest {
 	}
 
 	@Test
-	void rawRetentionRemovesWholeMinutesInBoundedSteps() throws SQLException {
+	void aMinuteThatRetentionCutInTwoIsLeftAsItIs() throws SQLException {
 		List<String> incremental = rows(c, ROLLUPS);
-		String before = value(c, "SELECT count(*) FROM internal.prometheus_remote_write WHERE time < '2025-02-01 10:07+00'");
-		long expected = Long.parseLong(before);
-		long deleted = 0;
-		long step;
-		do {
-			step = Long.parseLong(value(c, "SELECT internal.delete_raw_before('2025-02-01 10:07:30+00', 100)"));
-			assertThat(step).isLessThanOrEqualTo(100);
-			deleted += step;
-		}
-		while (step == 100);
-		assertThat(deleted).isEqualTo(expected).isGreaterThan(100);
-		// The cut is at 10:07:00, the start of the minute holding the cutoff: that minute stays complete.
-		assertThat(value(c, "SELECT min(time) >= '2025-02-01 10:07+00' FROM internal.prometheus_remote_write")).isEqualTo("t");
-		assertThat(value(c, "SELECT count(*) FROM internal.prometheus_remote_write WHERE time >= '2025-02-01 10:07+00' "
-				+ "AND time < '2025-02-01 10:08+00'")).isNotEqualTo("0");
-		execute(c, "SELECT internal.rebuild_rollups('-infinity', 'infinity')");
+		update(c, "DELETE FROM internal.prometheus_remote_write WHERE time < '2025-02-01 10:07:30+00'");
+		execute(c, "SELECT internal.rebuild_rollups('2025-02-01 10:00+00', '2025-02-01 10:15+00')");
 		assertThat(rows(c, ROLLUPS)).isEqualTo(incremental);
+
+		// Once the oldest row sits on a minute's start, that minute is complete and is rebuilt.
+		update(c, "DELETE FROM internal.prometheus_remote_write WHERE time < '2025-02-01 10:08+00'");
+		update(c, "INSERT INTO internal.prometheus_remote_write VALUES ('2025-02-01 10:08:00+00', 5, 'locked_fees', "
+				+ "'testnet', 0.5) ON CONFLICT DO NOTHING");
+		execute(c, "SELECT internal.rebuild_rollups('2025-02-01 10:00+00', '2025-02-01 10:15+00')");
+		assertThat(rows(c, "SELECT min(bucket) FROM internal.metric_rollup_1m WHERE bucket >= '2025-02-01 10:08+00' "
+				+ "AND max_value = (SELECT max(value) FROM internal.prometheus_remote_write WHERE name = 'locked_fees' "
+				+ "AND time >= '2025-02-01 10:08+00' AND time < '2025-02-01 10:09+00') AND name = 'locked_fees'"))
+			.containsExactly("2025-02-01 10:08:00+00");
+		assertThat(rows(c, ROLLUPS).stream().filter(r -> r.contains("10:07:00")).toList())
+			.isEqualTo(incremental.stream().filter(r -> r.contains("10:07:00")).toList());
 	}
 
 	@Test
