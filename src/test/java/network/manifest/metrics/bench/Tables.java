@@ -14,7 +14,9 @@ final class Tables {
 	static final List<String> RAW = List.of("internal.prometheus_remote_write", "cumsum.prometheus_remote_write");
 
 	/** Every table the flush maintains besides the raw and tag tables. */
-	static final List<String> ROLLUPS = List.of("internal.metric_rollup_1m", "cumsum.all_metrics_minute",
+	static final List<String> ROLLUPS = List.of("internal.metric_rollup_1m", "internal.metric_rollup_1h",
+			"internal.metric_rollup_1d", "cumsum.all_metrics_minute", "cumsum.sum_rollup_1h", "cumsum.sum_rollup_1d",
+			"cumsum.metric_totals",
 			"geo.coords_rollup_1m");
 
 	private Tables() {

@@ -1,4 +1,5 @@
--- The api functions of V6, same results, read from the coarsest rollups that give exactly those results.
+-- The range and latest api functions of V6 (V8 for get_agg_cumsum_metric), same results, read from the
+-- coarsest rollups that give exactly those results.
 --
 -- A range is tiled: whole days from the day rollups, whole hours around them from the hour rollups, whole
 -- minutes around those from the minute rollups and, for get_agg_metric, the partial minutes at the edges
@@ -314,76 +315,6 @@ AS $$
 	LIMIT 1
 $$;
 
--- Per name, the newest minute of one schema: the distinct names by skipping through the primary key, then
--- one backward index probe each, instead of reading every minute of the schema.
-CREATE FUNCTION internal.latest_per_name(p_schema text)
-RETURNS TABLE (bucket timestamptz, name text, value numeric)
-LANGUAGE sql STABLE
-AS $$
-	WITH RECURSIVE names AS (
-		(SELECT m.name FROM internal.metric_rollup_1m m ORDER BY m.name LIMIT 1)
-		UNION ALL
-		SELECT (SELECT m.name FROM internal.metric_rollup_1m m WHERE m.name > n.name ORDER BY m.name LIMIT 1)
-		FROM names n
-		WHERE n.name IS NOT NULL
-	)
-	SELECT l.bucket, n.name, l.value
-	FROM names n
-	CROSS JOIN LATERAL (
-		SELECT m.bucket, coalesce(m.max_supply, m.max_excluded_supply, m.max_amount, m.last_value) AS value
-		FROM internal.metric_rollup_1m m
-		WHERE m.name = n.name AND m.schema = p_schema
-		ORDER BY m.bucket DESC
-		LIMIT 1
-	) AS l
-	WHERE n.name IS NOT NULL
-$$;
-
-CREATE OR REPLACE FUNCTION api.get_all_latest_mainnet_metrics()
-RETURNS TABLE ("timestamp" timestamptz, table_name text, value text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-	SELECT l.bucket, l.name, l.value::text FROM internal.latest_per_name('mainnet') l ORDER BY l.name
-$$;
-
-CREATE OR REPLACE FUNCTION api.get_all_latest_testnet_metrics()
-RETURNS TABLE ("timestamp" timestamptz, table_name text, value text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-	SELECT l.bucket, l.name, l.value::text FROM internal.latest_per_name('testnet') l ORDER BY l.name
-$$;
-
-CREATE OR REPLACE FUNCTION api.get_all_latest_common_metrics()
-RETURNS TABLE ("timestamp" timestamptz, table_name text, value text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-	SELECT l.bucket, l.name, l.value::text FROM internal.latest_per_name('common') l ORDER BY l.name
-$$;
-
--- The all-time sum per name from the day sums; the newest minute from one probe per schema of the name.
-CREATE OR REPLACE FUNCTION api.get_all_latest_cumsum_metrics()
-RETURNS TABLE ("timestamp" timestamptz, table_name text, value text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-	SELECT (
-		SELECT max(l.bucket)
-		FROM pg_catalog.unnest(d.schemas) AS s (schema)
-		CROSS JOIN LATERAL (
-			SELECT c.bucket FROM cumsum.all_metrics_minute c
-			WHERE c.name = d.name AND c.schema = s.schema
-			ORDER BY c.bucket DESC
-			LIMIT 1
-		) AS l
-	), d.name, d.total::text
-	FROM (
-		SELECT s.name, pg_catalog.array_agg(DISTINCT s.schema) AS schemas, sum(s.sum_value) AS total
-		FROM cumsum.sum_rollup_1d s
-		GROUP BY s.name
-	) AS d
-	ORDER BY d.name
-$$;
-
 REVOKE EXECUTE ON FUNCTION internal.interval_divides(interval, interval), internal.ceil_bucket(interval, timestamptz),
-	internal.rollup_tiles(interval, timestamptz, timestamptz), internal.newest_minute(text, text[]),
-	internal.latest_per_name(text)
+	internal.rollup_tiles(interval, timestamptz, timestamptz), internal.newest_minute(text, text[])
 	FROM PUBLIC;

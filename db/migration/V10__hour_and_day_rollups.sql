@@ -83,7 +83,7 @@ BEGIN
 END
 $$;
 
--- The flush of internal samples (V4) plus the hour and day rollups of the hours it touched.
+-- The flush of internal samples (V9) plus the hour and day rollups of the hours it touched.
 CREATE OR REPLACE FUNCTION internal.flush_staged_internal_samples() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -100,17 +100,18 @@ BEGIN
 		ON CONFLICT DO NOTHING
 		RETURNING r.time, r.tag_id, r.name, r.schema, r.value
 	),
-	batch AS (
-		SELECT array_agg(ROW(i.time, i.tag_id, i.name, i.schema, i.value)::internal.prometheus_remote_write) AS rows,
-			-- the geo rows alone: the coordinates need not look at every other row
-			array_agg(ROW(i.time, i.tag_id, i.name, i.schema, i.value)::internal.prometheus_remote_write)
-				FILTER (WHERE i.schema = 'geo') AS geo_rows
-		FROM inserted i
-	),
 	metric AS (
-		INSERT INTO internal.metric_rollup_1m AS m
-		SELECT * FROM internal.metric_rollup_rows((SELECT b.rows FROM batch b)) AS x
-		ORDER BY x.name, x.schema, x.bucket
+		INSERT INTO internal.metric_rollup_1m AS m (bucket, name, schema, max_supply, max_excluded_supply, max_amount,
+			max_value, last_time, last_tag_id, last_value)
+		SELECT internal.time_bucket('1 minute', r.time), r.name, r.schema,
+			max(internal.to_numeric_or_null(t.supply)), max(internal.to_numeric_or_null(t.excluded_supply)),
+			max(internal.to_numeric_or_null(t.amount)), max(r.value), max(r.time),
+			(array_agg(r.tag_id ORDER BY r.time DESC, r.tag_id DESC))[1],
+			(array_agg(r.value ORDER BY r.time DESC, r.tag_id DESC))[1]
+		FROM inserted r
+		LEFT JOIN internal.prometheus_remote_write_tag t ON t.tag_id = r.tag_id
+		GROUP BY r.name, r.schema, 1
+		ORDER BY 2, 3, 1
 		ON CONFLICT (name, schema, bucket) DO UPDATE SET
 			max_supply = greatest(m.max_supply, excluded.max_supply),
 			max_excluded_supply = greatest(m.max_excluded_supply, excluded.max_excluded_supply),
@@ -126,8 +127,23 @@ BEGIN
 	),
 	coords AS (
 		INSERT INTO geo.coords_rollup_1m AS g
-		SELECT * FROM internal.geo_rollup_rows((SELECT b.geo_rows FROM batch b)) AS x
-		ORDER BY x.bucket, x.instance
+		SELECT internal.time_bucket('1 minute', r.time), t.instance,
+			max(r.time) FILTER (WHERE r.name = 'manifest_geo_latitude'),
+			(array_agg(r.tag_id ORDER BY r.time DESC, r.tag_id DESC) FILTER (WHERE r.name = 'manifest_geo_latitude'))[1],
+			(array_agg(r.value ORDER BY r.time DESC, r.tag_id DESC) FILTER (WHERE r.name = 'manifest_geo_latitude'))[1],
+			max(r.time) FILTER (WHERE r.name = 'manifest_geo_longitude'),
+			(array_agg(r.tag_id ORDER BY r.time DESC, r.tag_id DESC) FILTER (WHERE r.name = 'manifest_geo_longitude'))[1],
+			(array_agg(r.value ORDER BY r.time DESC, r.tag_id DESC) FILTER (WHERE r.name = 'manifest_geo_longitude'))[1],
+			max(r.time) FILTER (WHERE r.name = 'manifest_geo_metadata'),
+			(array_agg(r.tag_id ORDER BY r.time DESC, r.tag_id DESC) FILTER (WHERE r.name = 'manifest_geo_metadata'))[1],
+			(array_agg(t.country_name ORDER BY r.time DESC, r.tag_id DESC) FILTER (WHERE r.name = 'manifest_geo_metadata'))[1],
+			(array_agg(t.city ORDER BY r.time DESC, r.tag_id DESC) FILTER (WHERE r.name = 'manifest_geo_metadata'))[1]
+		FROM inserted r
+		JOIN internal.prometheus_remote_write_tag t ON t.tag_id = r.tag_id
+		WHERE r.schema = 'geo' AND t.instance IS NOT NULL
+			AND r.name IN ('manifest_geo_latitude', 'manifest_geo_longitude', 'manifest_geo_metadata')
+		GROUP BY t.instance, 1
+		ORDER BY 1, 2
 		ON CONFLICT (bucket, instance) DO UPDATE SET
 			latitude_time = CASE WHEN internal.is_later(excluded.latitude_time, excluded.latitude_tag_id, g.latitude_time, g.latitude_tag_id)
 				THEN excluded.latitude_time ELSE g.latitude_time END,
@@ -163,7 +179,7 @@ BEGIN
 END
 $$;
 
--- The flush of cumulative samples (V4) plus the hour and day sums, merged by addition like the minutes.
+-- The flush of cumulative samples (V9) plus the hour and day sums, merged by addition like the minutes.
 CREATE OR REPLACE FUNCTION internal.flush_staged_cumsum_samples() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -178,31 +194,39 @@ BEGIN
 		ON CONFLICT DO NOTHING
 		RETURNING r.time, r.tag_id, r.name, r.schema, r.value
 	),
-	minutes AS MATERIALIZED (
-		SELECT * FROM internal.cumsum_rollup_rows((
-			SELECT array_agg(ROW(i.time, i.tag_id, i.name, i.schema, i.value)::cumsum.prometheus_remote_write)
-			FROM inserted i))
+	delta (bucket, name, schema, sum_value) AS MATERIALIZED (
+		SELECT internal.time_bucket('1 minute', r.time), r.name, r.schema, sum(r.value)
+		FROM inserted r
+		GROUP BY r.name, r.schema, 1
 	),
 	sums AS (
 		INSERT INTO cumsum.all_metrics_minute AS c
-		SELECT * FROM minutes x
-		ORDER BY x.name, x.schema, x.bucket
+		SELECT * FROM delta d
+		ORDER BY d.name, d.schema, d.bucket
 		ON CONFLICT (name, schema, bucket) DO UPDATE SET sum_value = c.sum_value + excluded.sum_value
+	),
+	totals AS (
+		INSERT INTO cumsum.metric_totals AS t (name, schema, sum_value, last_bucket)
+		SELECT d.name, d.schema, sum(d.sum_value), max(d.bucket) FROM delta d
+		GROUP BY d.name, d.schema
+		ORDER BY d.name, d.schema
+		ON CONFLICT (name, schema) DO UPDATE SET sum_value = t.sum_value + excluded.sum_value,
+			last_bucket = greatest(t.last_bucket, excluded.last_bucket)
 	),
 	hour_sums AS (
 		INSERT INTO cumsum.sum_rollup_1h AS c
-		SELECT internal.time_bucket('1 hour', x.bucket), x.name, x.schema, sum(x.sum_value)
-		FROM minutes x
-		GROUP BY x.name, x.schema, 1
-		ORDER BY x.name, x.schema, 1
+		SELECT internal.time_bucket('1 hour', d.bucket), d.name, d.schema, sum(d.sum_value)
+		FROM delta d
+		GROUP BY d.name, d.schema, 1
+		ORDER BY d.name, d.schema, 1
 		ON CONFLICT (name, schema, bucket) DO UPDATE SET sum_value = c.sum_value + excluded.sum_value
 	),
 	day_sums AS (
 		INSERT INTO cumsum.sum_rollup_1d AS c
-		SELECT internal.time_bucket('1 day', x.bucket), x.name, x.schema, sum(x.sum_value)
-		FROM minutes x
-		GROUP BY x.name, x.schema, 1
-		ORDER BY x.name, x.schema, 1
+		SELECT internal.time_bucket('1 day', d.bucket), d.name, d.schema, sum(d.sum_value)
+		FROM delta d
+		GROUP BY d.name, d.schema, 1
+		ORDER BY d.name, d.schema, 1
 		ON CONFLICT (name, schema, bucket) DO UPDATE SET sum_value = c.sum_value + excluded.sum_value
 	)
 	SELECT count(*) INTO n FROM inserted;
