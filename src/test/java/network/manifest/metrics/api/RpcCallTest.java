@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,6 +29,9 @@ class RpcCallTest {
 
 	@Autowired
 	ApiCatalogService catalogs;
+
+	@Autowired
+	MeterRegistry meters;
 
 	@LocalServerPort
 	int port;
@@ -105,6 +109,15 @@ class RpcCallTest {
 		assertThat(none.json()).isEqualTo(error("PGRST202",
 				"Searched for the function api.zzzzzzzzzzzzzzzzzzzz without parameters, but no matches were found in the schema cache.",
 				null, "Could not find the function api.zzzzzzzzzzzzzzzzzzzz without parameters in the schema cache"));
+	}
+
+	@Test
+	void errorsAreCountedByCode() {
+		double before = meters.counter("gateway.api.errors", "code", "PGRST202", "status", "404").count();
+		http.get("/rpc/t_no_such_function");
+		http.get("/rpc/t_no_such_function");
+		assertThat(meters.counter("gateway.api.errors", "code", "PGRST202", "status", "404").count())
+			.isEqualTo(before + 2);
 	}
 
 	@Test
@@ -192,6 +205,7 @@ class RpcCallTest {
 				"2024-01-01 01:00:00+00",10,1
 				"2024-01-01 02:00:00+00",20,2""");
 		assertThat(http.get("/rpc/t_text?p_value=a%2Cb", "Accept", "text/csv").body()).isEqualTo("a,b");
+		assertThat(http.get("/rpc/t_null", "Accept", "text/csv").body()).isEmpty();
 	}
 
 	@Test
