@@ -159,6 +159,12 @@ class ApiFunctionsTest {
 		assertThat(rows(c, "SELECT * FROM api.get_agg_cumsum_metric('system_tcp_sent', 'cumsum', '2 minutes', "
 				+ "'2024-03-10 10:00+00', '2024-03-10 10:05+00')")).containsExactly("2024-03-10 10:00:00+00|180",
 				"2024-03-10 10:02:00+00|300", "2024-03-10 10:04:00+00|360");
+		// a range starting before the first sample: no base; one after the last: no rows
+		assertThat(rows(c, "SELECT * FROM api.get_agg_cumsum_metric('system_tcp_sent', 'cumsum', '1 hour', "
+				+ "'2024-03-10 00:00+00', '2024-03-11 00:00+00')")).containsExactly("2024-03-10 09:00:00+00|60",
+				"2024-03-10 10:00:00+00|360");
+		assertThat(rows(c, "SELECT * FROM api.get_agg_cumsum_metric('system_tcp_sent', 'cumsum', '1 minute', "
+				+ "'2024-03-10 10:05+00', '2024-03-10 11:00+00')")).isEmpty();
 		assertThat(rows(c, "SELECT * FROM api.get_agg_cumsum_metric('system_tcp_sent', 'common', '1 minute', "
 				+ "'2024-03-10 10:00+00', '2024-03-10 10:03+00')")).isEmpty();
 	}

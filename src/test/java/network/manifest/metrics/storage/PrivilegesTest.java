@@ -43,7 +43,7 @@ class PrivilegesTest {
 	@ParameterizedTest
 	@ValueSource(strings = { "internal.prometheus_remote_write", "internal.prometheus_remote_write_tag",
 			"internal.excluded_addresses", "internal.cagg_calculated_metric", "internal.prometheus_mainnet_1m",
-			"cumsum.prometheus_remote_write", "cumsum.all_metrics_minute", "geo.latest_coords",
+			"cumsum.prometheus_remote_write", "cumsum.all_metrics_minute", "cumsum.metric_totals", "geo.latest_coords",
 			"staging_internal.prometheus_remote_write" })
 	void webAnonCannotReadInternalRelations(String relation) throws SQLException {
 		execute(c, "SET ROLE web_anon");

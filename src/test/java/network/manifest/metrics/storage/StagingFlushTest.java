@@ -61,8 +61,13 @@ class StagingFlushTest {
 		return (long) (first + last) * (last - first + 1) / 2;
 	}
 
+	/** The per-minute sums of a metric added up; the all-time total kept beside them must agree. */
 	static String rollupTotal(Connection c, String name) throws SQLException {
-		return value(c, "SELECT coalesce(sum(sum_value), 0) FROM cumsum.all_metrics_minute WHERE name = ?", name);
+		String minutes = value(c, "SELECT coalesce(sum(sum_value), 0) FROM cumsum.all_metrics_minute WHERE name = ?", name);
+		assertThat(value(c, "SELECT coalesce(sum(sum_value), 0) FROM cumsum.metric_totals WHERE name = ?", name))
+			.as("all-time total of %s", name)
+			.isEqualTo(minutes);
+		return minutes;
 	}
 
 	static String rawCount(Connection c, String name) throws SQLException {
