@@ -18,6 +18,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.unit.DataSize;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import network.manifest.metrics.support.TestDatabase;
 
 /** Database unavailable or busy: 503 with Retry-After (senders retry), never a 2xx, nothing half-written. */
 @IngestHttpTest
@@ -58,30 +59,47 @@ class DatabaseTroubleTest {
 				Integer.class)).isOne();
 	}
 
-	@Test
-	void unreachableDatabaseIs503() throws Exception {
-		DataSourceProperties nowhere = new DataSourceProperties();
-		nowhere.setUrl("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1");
-		nowhere.setUsername("nobody");
+	/** The pipeline on its own, against the given database, so the database can be made to misbehave. */
+	private static void ingestInto(DataSourceProperties target, HttpStatus expected, String outcome) throws Exception {
 		IngestProperties defaults = SeriesRouterTest.defaults();
 		IngestProperties props = new IngestProperties(defaults.maxCompressedBytes(), defaults.maxDecompressedBytes(),
 				defaults.hostTag(), defaults.defaultSchema(), null, null, 1, Duration.ofMillis(500), Duration.ofSeconds(3), 2,
 				Duration.ofMillis(1), DataSize.ofKilobytes(64));
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
-		IngestDatabase database = new IngestDatabase(nowhere, props, registry);
+		IngestDatabase database = new IngestDatabase(target, props, registry);
 		try {
 			RemoteWriteIngest ingest = new RemoteWriteIngest(props, database, new IngestMetrics(registry));
 			byte[] body = request().v1Snappy();
 			assertThatThrownBy(() -> ingest.ingest(null, null, body.length, new ByteArrayInputStream(body)))
 				.isInstanceOfSatisfying(IngestException.class, e -> {
-					assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-					assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(3));
+					assertThat(e.status()).isEqualTo(expected);
+					assertThat(e.retryAfter()).isEqualTo(expected == HttpStatus.SERVICE_UNAVAILABLE ? Duration.ofSeconds(3) : null);
 				});
-			assertThat(registry.counter("gateway.ingest.requests", "outcome", "unavailable").count()).isEqualTo(1);
+			assertThat(registry.counter("gateway.ingest.requests", "outcome", outcome).count()).isEqualTo(1);
+			assertThat(registry.counter("gateway.ingest.samples", "result", "stored").count()).isZero();
 		}
 		finally {
 			database.destroy();
 		}
+	}
+
+	@Test
+	void unreachableDatabaseIs503() throws Exception {
+		DataSourceProperties nowhere = new DataSourceProperties();
+		nowhere.setUrl("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1");
+		nowhere.setUsername("nobody");
+		ingestInto(nowhere, HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
+	}
+
+	@Test
+	void anyOtherDatabaseErrorIs500NeverSuccess() throws Exception {
+		// a database without the schema: the COPY into the staging tables fails (42P01)
+		TestDatabase.Database empty = TestDatabase.create();
+		DataSourceProperties target = new DataSourceProperties();
+		target.setUrl(empty.jdbcUrl());
+		target.setUsername(empty.user());
+		target.setPassword(empty.password());
+		ingestInto(target, HttpStatus.INTERNAL_SERVER_ERROR, "database_error");
 	}
 
 }

@@ -64,6 +64,9 @@ class RebuildRollupsTest {
 			rows.add((cumsum ? "C" : "I") + "(timestamptz '2025-02-01 10:00:00+00' + interval '" + second
 					+ " seconds', " + tag + ", '" + series[0] + "', '" + series[1] + "', " + value + ")");
 		}
+		// Rows exactly at the first minute's start: that minute is complete, so a rebuild recomputes it too.
+		rows.add("I(timestamptz '2025-02-01 10:00:00+00', 1, 'node_count', 'common', 1.00)");
+		rows.add("C(timestamptz '2025-02-01 10:00:00+00', 1, 'system_tcp_sent', 'cumsum', 1.00)");
 		// Every row once in random order, then a third of them again, in batches of random size.
 		List<String> writes = new ArrayList<>(rows);
 		Collections.shuffle(writes, random);
@@ -191,6 +194,26 @@ class RebuildRollupsTest {
 		update(c, "DELETE FROM internal.prometheus_remote_write");
 		execute(c, "SELECT internal.rebuild_rollups('2025-02-01 00:00+00', '2025-02-02 00:00+00')");
 		assertThat(rows(c, ROLLUPS)).isEqualTo(incremental);
+	}
+
+	@Test
+	void aMinuteThatRetentionCutInTwoIsLeftAsItIs() throws SQLException {
+		List<String> incremental = rows(c, ROLLUPS);
+		update(c, "DELETE FROM internal.prometheus_remote_write WHERE time < '2025-02-01 10:07:30+00'");
+		execute(c, "SELECT internal.rebuild_rollups('2025-02-01 10:00+00', '2025-02-01 10:15+00')");
+		assertThat(rows(c, ROLLUPS)).isEqualTo(incremental);
+
+		// Once the oldest row sits on a minute's start, that minute is complete and is rebuilt.
+		update(c, "DELETE FROM internal.prometheus_remote_write WHERE time < '2025-02-01 10:08+00'");
+		update(c, "INSERT INTO internal.prometheus_remote_write VALUES ('2025-02-01 10:08:00+00', 5, 'locked_fees', "
+				+ "'testnet', 0.5) ON CONFLICT DO NOTHING");
+		execute(c, "SELECT internal.rebuild_rollups('2025-02-01 10:00+00', '2025-02-01 10:15+00')");
+		assertThat(rows(c, "SELECT min(bucket) FROM internal.metric_rollup_1m WHERE bucket >= '2025-02-01 10:08+00' "
+				+ "AND max_value = (SELECT max(value) FROM internal.prometheus_remote_write WHERE name = 'locked_fees' "
+				+ "AND time >= '2025-02-01 10:08+00' AND time < '2025-02-01 10:09+00') AND name = 'locked_fees'"))
+			.containsExactly("2025-02-01 10:08:00+00");
+		assertThat(rows(c, ROLLUPS).stream().filter(r -> r.contains("10:07:00")).toList())
+			.isEqualTo(incremental.stream().filter(r -> r.contains("10:07:00")).toList());
 	}
 
 	@Test
