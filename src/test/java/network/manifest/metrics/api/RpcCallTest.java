@@ -4,45 +4,20 @@ import static network.manifest.metrics.api.ApiFixtures.error;
 import static network.manifest.metrics.api.ApiFixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.SQLException;
-
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.BeforeEach;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.MediaType;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
 
-import network.manifest.metrics.support.GatewayTest;
+import org.springframework.http.MediaType;
 
 /** {@code /rpc} calls over real HTTP against the real database: arguments, result shapes, query parameters. */
-@GatewayTest
-@TestPropertySource(properties = { ApiFixtures.SECRET_PROPERTY, ApiFixtures.POOL_PROPERTY })
-class RpcCallTest {
+class RpcCallTest extends ApiHttpTestBase {
 
 	private static final String ROWS = "/rpc/t_rows?p_from=2024-01-01T00%3A00%3A00Z&p_step=1+hour";
 
 	@Autowired
-	JdbcTemplate jdbc;
-
-	@Autowired
-	ApiCatalogService catalogs;
-
-	@Autowired
 	MeterRegistry meters;
-
-	@LocalServerPort
-	int port;
-
-	Http http;
-
-	@BeforeEach
-	void setUp() throws SQLException {
-		ApiFixtures.installAndReload(jdbc, catalogs);
-		http = new Http(port);
-	}
 
 	@Test
 	void getReturnsRowsAsPostgresRendersThem() {
