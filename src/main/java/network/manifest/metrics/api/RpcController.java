@@ -102,7 +102,7 @@ class RpcController {
 			response.header(HttpHeaders.CONTENT_RANGE,
 					result.rows() == 0 ? "*/*" : first + "-" + (first + result.rows() - 1) + "/*");
 		}
-		String body = result.body() == null ? "null" : result.body();
+		String body = result.body() != null ? result.body() : format == OutputFormat.CSV ? "" : "null";
 		return response.body(body.getBytes(StandardCharsets.UTF_8));
 	}
 

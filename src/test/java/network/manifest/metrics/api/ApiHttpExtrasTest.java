@@ -4,44 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.sql.SQLException;
+
 import java.util.zip.GZIPInputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.luben.zstd.Zstd;
-import org.junit.jupiter.api.BeforeEach;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.MediaType;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
 
-import network.manifest.metrics.support.GatewayTest;
+import org.springframework.http.MediaType;
 
 /** Compression, CORS and the OpenAPI description, over real HTTP. */
-@GatewayTest
-@TestPropertySource(properties = { ApiFixtures.SECRET_PROPERTY, ApiFixtures.POOL_PROPERTY })
-class ApiHttpExtrasTest {
+class ApiHttpExtrasTest extends ApiHttpTestBase {
 
 	private static final String BIG = "/rpc/t_big";
-
-	@Autowired
-	JdbcTemplate jdbc;
-
-	@Autowired
-	ApiCatalogService catalogs;
-
-	@LocalServerPort
-	int port;
-
-	Http http;
-
-	@BeforeEach
-	void setUp() throws SQLException {
-		ApiFixtures.installAndReload(jdbc, catalogs);
-		http = new Http(port);
-	}
 
 	@Test
 	void gzipAboveTheThreshold() throws IOException {

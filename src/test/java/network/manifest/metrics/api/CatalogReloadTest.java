@@ -9,39 +9,14 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
-
-import network.manifest.metrics.support.GatewayTest;
 
 /** Functions added to the schema become endpoints without Java changes or a restart. */
-@GatewayTest
-@TestPropertySource(properties = { ApiFixtures.SECRET_PROPERTY, ApiFixtures.POOL_PROPERTY })
-class CatalogReloadTest {
-
-	@Autowired
-	JdbcTemplate jdbc;
+class CatalogReloadTest extends ApiHttpTestBase {
 
 	@Autowired
 	DataSource dataSource;
-
-	@Autowired
-	ApiCatalogService catalogs;
-
-	@LocalServerPort
-	int port;
-
-	Http http;
-
-	@BeforeEach
-	void setUp() throws SQLException {
-		ApiFixtures.installAndReload(jdbc, catalogs);
-		http = new Http(port);
-	}
 
 	@Test
 	void functionAddedByAMigrationAppearsAfterItsNotify() {

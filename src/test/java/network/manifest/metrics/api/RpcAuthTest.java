@@ -5,44 +5,20 @@ import static network.manifest.metrics.api.ApiFixtures.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
+
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import org.junit.jupiter.api.BeforeEach;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
-
-import network.manifest.metrics.support.GatewayTest;
 
 /** Bearer tokens and database roles: PostgreSQL enforces the grants of the role a token names. */
-@GatewayTest
-@TestPropertySource(properties = { ApiFixtures.SECRET_PROPERTY, ApiFixtures.POOL_PROPERTY })
-class RpcAuthTest {
+class RpcAuthTest extends ApiHttpTestBase {
 
 	private static final String WRITER_ONLY = "/rpc/t_writer_only";
-
-	@Autowired
-	JdbcTemplate jdbc;
-
-	@Autowired
-	ApiCatalogService catalogs;
-
-	@LocalServerPort
-	int port;
-
-	Http http;
-
-	@BeforeEach
-	void setUp() throws SQLException {
-		ApiFixtures.installAndReload(jdbc, catalogs);
-		http = new Http(port);
-	}
 
 	private Http.Response callWriterOnly(String authorization) {
 		return authorization == null ? http.post(WRITER_ONLY, "{\"p_value\":\"v\"}")

@@ -4,41 +4,20 @@ import static network.manifest.metrics.api.ApiFixtures.error;
 import static network.manifest.metrics.api.ApiFixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.SQLException;
+import io.micrometer.core.instrument.MeterRegistry;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.MediaType;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
 
-import network.manifest.metrics.support.GatewayTest;
+import org.springframework.http.MediaType;
 
 /** {@code /rpc} calls over real HTTP against the real database: arguments, result shapes, query parameters. */
-@GatewayTest
-@TestPropertySource(properties = { ApiFixtures.SECRET_PROPERTY, ApiFixtures.POOL_PROPERTY })
-class RpcCallTest {
+class RpcCallTest extends ApiHttpTestBase {
 
 	private static final String ROWS = "/rpc/t_rows?p_from=2024-01-01T00%3A00%3A00Z&p_step=1+hour";
 
 	@Autowired
-	JdbcTemplate jdbc;
-
-	@Autowired
-	ApiCatalogService catalogs;
-
-	@LocalServerPort
-	int port;
-
-	Http http;
-
-	@BeforeEach
-	void setUp() throws SQLException {
-		ApiFixtures.installAndReload(jdbc, catalogs);
-		http = new Http(port);
-	}
+	MeterRegistry meters;
 
 	@Test
 	void getReturnsRowsAsPostgresRendersThem() {
@@ -105,6 +84,15 @@ class RpcCallTest {
 		assertThat(none.json()).isEqualTo(error("PGRST202",
 				"Searched for the function api.zzzzzzzzzzzzzzzzzzzz without parameters, but no matches were found in the schema cache.",
 				null, "Could not find the function api.zzzzzzzzzzzzzzzzzzzz without parameters in the schema cache"));
+	}
+
+	@Test
+	void errorsAreCountedByCode() {
+		double before = meters.counter("gateway.api.errors", "code", "PGRST202", "status", "404").count();
+		http.get("/rpc/t_no_such_function");
+		http.get("/rpc/t_no_such_function");
+		assertThat(meters.counter("gateway.api.errors", "code", "PGRST202", "status", "404").count())
+			.isEqualTo(before + 2);
 	}
 
 	@Test
@@ -192,6 +180,7 @@ class RpcCallTest {
 				"2024-01-01 01:00:00+00",10,1
 				"2024-01-01 02:00:00+00",20,2""");
 		assertThat(http.get("/rpc/t_text?p_value=a%2Cb", "Accept", "text/csv").body()).isEqualTo("a,b");
+		assertThat(http.get("/rpc/t_null", "Accept", "text/csv").body()).isEmpty();
 	}
 
 	@Test
