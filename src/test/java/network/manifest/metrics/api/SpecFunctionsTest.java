@@ -23,15 +23,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ApplicationContextInitializer;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
 
-import network.manifest.metrics.support.TestDatabase;
+import network.manifest.metrics.support.FreshDatabaseInitializer;
 
 /**
  * Every function of SPEC section 5 through GET and POST over HTTP, on the acceptance dataset of
@@ -40,23 +37,9 @@ import network.manifest.metrics.support.TestDatabase;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { ApiFixtures.SECRET_PROPERTY, ApiFixtures.POOL_PROPERTY })
-@ContextConfiguration(initializers = SpecFunctionsTest.OwnDatabase.class)
+@ContextConfiguration(initializers = FreshDatabaseInitializer.class)
 @DirtiesContext // closed afterwards so that its connections go back to the server
 class SpecFunctionsTest {
-
-	/** A fresh database for this class only. */
-	static class OwnDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
-
-		@Override
-		public void initialize(ConfigurableApplicationContext context) {
-			TestDatabase.Database db = TestDatabase.create();
-			TestPropertyValues
-				.of("spring.datasource.url=" + db.jdbcUrl(), "spring.datasource.username=" + db.user(),
-						"spring.datasource.password=" + db.password())
-				.applyTo(context.getEnvironment());
-		}
-
-	}
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -2,10 +2,8 @@ package network.manifest.metrics.bench;
 
 import java.time.Instant;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import network.manifest.metrics.MetricsGatewayApplication;
 import network.manifest.metrics.support.TestDatabase;
 
 /**
@@ -29,10 +27,7 @@ final class GatewayBenchmarkRun {
 	}
 
 	private static ConfigurableApplicationContext start(TestDatabase.Database db, int apiPool) {
-		// command-line arguments: they take precedence over application.yml and the environment
-		return new SpringApplicationBuilder(MetricsGatewayApplication.class).run("--server.port=0",
-				"--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
-				"--spring.datasource.password=" + db.password(),
+		return db.startApplication(
 				// one API connection per concurrent caller (and no more: the database server is shared)
 				"--spring.datasource.hikari.maximum-pool-size=" + apiPool,
 				// a year of data ends now: retention must not start deleting its oldest minutes mid-run

@@ -9,11 +9,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import network.manifest.metrics.MetricsGatewayApplication;
 import network.manifest.metrics.support.TestDatabase;
 
 /**
@@ -32,10 +30,7 @@ class AcceptanceDatasetTest {
 	@BeforeAll
 	static void ingestTheDataset() {
 		TestDatabase.Database db = TestDatabase.create();
-		// arguments, not default properties: those rank below application.yml
-		app = new SpringApplicationBuilder(MetricsGatewayApplication.class).run("--server.port=0",
-				"--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
-				"--spring.datasource.password=" + db.password(), "--spring.datasource.hikari.maximum-pool-size=4",
+		app = db.startApplication("--spring.datasource.hikari.maximum-pool-size=4",
 				"--spring.datasource.hikari.minimum-idle=0");
 		jdbc = app.getBean(JdbcTemplate.class);
 		RemoteWriteClient client = new RemoteWriteClient(app.getEnvironment().getRequiredProperty("local.server.port",

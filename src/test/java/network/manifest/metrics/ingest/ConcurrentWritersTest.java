@@ -19,12 +19,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import network.manifest.metrics.MetricsGatewayApplication;
 import network.manifest.metrics.support.GatewayTest;
 import network.manifest.metrics.support.TestDatabase;
 
@@ -53,9 +51,7 @@ class ConcurrentWritersTest {
 	@BeforeAll
 	static void startSecondInstance() {
 		TestDatabase.Database db = TestDatabase.shared();
-		second = new SpringApplicationBuilder(MetricsGatewayApplication.class).run("--server.port=0",
-				"--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
-				"--spring.datasource.password=" + db.password(), "--spring.datasource.hikari.maximum-pool-size=4",
+		second = db.startApplication("--spring.datasource.hikari.maximum-pool-size=4",
 				"--spring.datasource.hikari.minimum-idle=0");
 	}
 

@@ -20,12 +20,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.xerial.snappy.Snappy;
 
-import network.manifest.metrics.MetricsGatewayApplication;
 import network.manifest.metrics.ingest.proto.RemoteWriteV1;
 import network.manifest.metrics.support.TestDatabase;
 
@@ -40,10 +38,7 @@ class GracefulShutdownTest {
 	@Test
 	void aWriteInFlightAtShutdownIsCommittedAndAcknowledged() throws Exception {
 		TestDatabase.Database db = TestDatabase.create();
-		// Command-line arguments, so that they win over application.yml's environment defaults.
-		ConfigurableApplicationContext app = new SpringApplicationBuilder(MetricsGatewayApplication.class).run(
-				"--server.port=0", "--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
-				"--spring.datasource.password=" + db.password());
+		ConfigurableApplicationContext app = db.startApplication();
 		int port = ((WebServerApplicationContext) app).getWebServer().getPort();
 		HttpClient client = HttpClient.newHttpClient();
 

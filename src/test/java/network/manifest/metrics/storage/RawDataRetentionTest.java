@@ -16,15 +16,12 @@ import org.springframework.boot.test.autoconfigure.actuate.observability.AutoCon
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.boot.test.web.client.TestRestTemplate;
-import org.springframework.context.ApplicationContextInitializer;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ContextConfiguration;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import network.manifest.metrics.support.TestDatabase;
+import network.manifest.metrics.support.FreshDatabaseInitializer;
 
 /**
  * Retention on a real database of its own (it deletes by age, so it must not share data with other
@@ -36,7 +33,7 @@ import network.manifest.metrics.support.TestDatabase;
 				// a second cached context: keep its share of the test server's connections small
 				"spring.datasource.hikari.maximum-pool-size=2", "gateway.ingest.pool-size=1" })
 @AutoConfigureObservability(tracing = false) // tests export no metrics unless asked to
-@ContextConfiguration(initializers = RawDataRetentionTest.OwnDatabase.class)
+@ContextConfiguration(initializers = FreshDatabaseInitializer.class)
 @ExtendWith(OutputCaptureExtension.class)
 class RawDataRetentionTest {
 
@@ -125,20 +122,6 @@ class RawDataRetentionTest {
 		return jdbc.queryForList("SELECT 'metric' AS rollup, bucket, name, schema, max_value::text AS v FROM internal.metric_rollup_1m"
 				+ " UNION ALL SELECT 'cumsum', bucket, name, schema, sum_value::text FROM cumsum.all_metrics_minute"
 				+ " ORDER BY 1, 2, 3, 4");
-	}
-
-	/** A fresh, empty database for this class only (migrated by the context's Flyway). */
-	static class OwnDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
-
-		@Override
-		public void initialize(ConfigurableApplicationContext context) {
-			TestDatabase.Database db = TestDatabase.create();
-			TestPropertyValues
-				.of("spring.datasource.url=" + db.jdbcUrl(), "spring.datasource.username=" + db.user(),
-						"spring.datasource.password=" + db.password())
-				.applyTo(context.getEnvironment());
-		}
-
 	}
 
 }

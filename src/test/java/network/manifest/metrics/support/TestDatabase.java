@@ -10,9 +10,13 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
+
+import network.manifest.metrics.MetricsGatewayApplication;
 
 /**
  * The real PostgreSQL the tests run against.
@@ -67,6 +71,25 @@ public final class TestDatabase {
 
 		public Connection connect() throws SQLException {
 			return DriverManager.getConnection(jdbcUrl, user, password);
+		}
+
+		/** The Spring properties ({@code name=value}) that point an application's data source here. */
+		public List<String> dataSourceProperties() {
+			return List.of("spring.datasource.url=" + jdbcUrl, "spring.datasource.username=" + user,
+					"spring.datasource.password=" + password);
+		}
+
+		/**
+		 * The whole application on a random port against this database. Settings are passed as command-line
+		 * arguments because those rank above application.yml's environment defaults; {@code extraArguments}
+		 * ({@code --name=value}) come last and win.
+		 */
+		public ConfigurableApplicationContext startApplication(String... extraArguments) {
+			List<String> args = new ArrayList<>();
+			args.add("--server.port=0");
+			dataSourceProperties().forEach(p -> args.add("--" + p));
+			args.addAll(List.of(extraArguments));
+			return new SpringApplicationBuilder(MetricsGatewayApplication.class).run(args.toArray(String[]::new));
 		}
 
 	}

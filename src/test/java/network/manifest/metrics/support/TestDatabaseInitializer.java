@@ -9,11 +9,7 @@ public class TestDatabaseInitializer implements ApplicationContextInitializer<Co
 
 	@Override
 	public void initialize(ConfigurableApplicationContext context) {
-		TestDatabase.Database db = TestDatabase.shared();
-		TestPropertyValues
-			.of("spring.datasource.url=" + db.jdbcUrl(), "spring.datasource.username=" + db.user(),
-					"spring.datasource.password=" + db.password())
-			.applyTo(context.getEnvironment());
+		TestPropertyValues.of(TestDatabase.shared().dataSourceProperties()).applyTo(context.getEnvironment());
 	}
 
 }
