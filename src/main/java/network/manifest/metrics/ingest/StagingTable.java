@@ -1,16 +1,21 @@
 package network.manifest.metrics.ingest;
 
 /**
- * The database's ingestion interface: rows copied into these staging tables are moved into the raw tables
- * (deduplicated) and the rollups by the tables' statement-level triggers when the COPY ends. Declaration
- * order is the write order of every transaction (tags, then internal, then cumsum), one part of the
- * consistent lock order that keeps concurrent writers from deadlocking.
+ * The service's staging tables: temporary copies of the database's staging tables, one set per ingest
+ * connection ({@code internal.create_session_staging()}), with the same flush triggers. Rows copied into them
+ * are moved into the raw tables (deduplicated) and the rollups when the COPY ends; the tables are emptied at
+ * commit, which is cheaper than the DELETE the shared staging tables need. Declaration order is the write
+ * order of every sample transaction (internal, then cumsum), one part of the consistent lock order that
+ * keeps concurrent writers from deadlocking.
  */
 enum StagingTable {
 
-	INTERNAL("staging_internal.prometheus_remote_write"), CUMSUM("staging_cumsum.prometheus_remote_write");
+	INTERNAL("pg_temp.staged_internal_samples"), CUMSUM("pg_temp.staged_cumsum_samples");
 
-	static final String TAGS = "staging_internal.prometheus_remote_write_tag";
+	static final String TAGS = "pg_temp.staged_tags";
+
+	/** Creates this connection's staging tables unless it has them (run once per new connection). */
+	static final String CREATE = "SELECT internal.create_session_staging()";
 
 	static final String TAG_COLUMNS = "tag_id, host, instance, country_name, city, supply, excluded_supply, amount";
 

@@ -10,10 +10,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request = one transaction: the whole plan is copied and committed, or nothing is. A deadlock or
- * serialization failure (40P01, 40001) — possible when another request or service instance writes the
- * same rollup rows — rolls back and reruns the whole transaction a bounded number of times. The write is
- * idempotent (the database deduplicates), so rerunning can never count a row twice.
+ * One request = two transactions: first the request's tag rows the database does not have yet, then all of
+ * its samples — committed whole, or not at all. New tags get their own short transaction so that concurrent
+ * requests bringing the same new series (a backfill's clients all do, at every label change) wait for each
+ * other only that long, not for each other's whole sample transaction; a tag row without samples is
+ * harmless, and is what the sender's retry needs anyway. A deadlock or serialization failure (40P01,
+ * 40001) — possible when another request or service instance writes the same rollup rows — rolls back and
+ * reruns that transaction a bounded number of times. Writes are idempotent (the database deduplicates), so
+ * rerunning can never count a row twice.
  */
 final class StagingTransaction {
 
@@ -42,12 +46,25 @@ final class StagingTransaction {
 	}
 
 	StagingWriter.Copied commit(WritePlan plan) {
+		inTransaction(connection -> writer.writeMissingTags(connection, plan.tags()));
+		return inTransaction(connection -> writer.writeSamples(connection, plan));
+	}
+
+	/** Work on a connection inside a transaction the caller commits. */
+	@FunctionalInterface
+	interface Work<T> {
+
+		T run(Connection connection) throws SQLException;
+
+	}
+
+	private <T> T inTransaction(Work<T> work) {
 		for (int attempt = 1;; attempt++) {
 			try (Connection connection = database.connection()) {
 				try {
-					StagingWriter.Copied copied = writer.write(connection, plan);
+					T result = work.run(connection);
 					connection.commit();
-					return copied;
+					return result;
 				}
 				catch (SQLException | RuntimeException e) {
 					rollbackQuietly(connection);

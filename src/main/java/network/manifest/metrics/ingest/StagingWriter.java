@@ -2,18 +2,22 @@ package network.manifest.metrics.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
 /**
- * Stage step: COPYs one plan into the staging tables on a connection inside the caller's transaction —
- * tag rows first (sorted by tag_id), then samples per table in {@link RoutedSeries#WRITE_ORDER}. Each COPY
- * is one statement, so the staging triggers move its rows into raw tables and rollups when it ends.
+ * Stage step: COPYs a plan into the staging tables on a connection inside the caller's transaction — the
+ * tag rows the database does not have yet (sorted by tag_id), or the samples per table in
+ * {@link RoutedSeries#WRITE_ORDER}. Each COPY is one statement, so the staging triggers move its rows into
+ * the tag table, or the raw tables and rollups, when it ends.
  */
 final class StagingWriter {
 
@@ -30,16 +34,40 @@ final class StagingWriter {
 	private static final String NEW_RAW_ROWS = "SELECT coalesce(nullif(pg_catalog.current_setting("
 			+ "'gateway.inserted_rows', true), ''), '0')::bigint";
 
-	/** Rows copied per staging table, and how many of the samples were new to the raw tables. */
-	record Copied(long tags, long internal, long cumsum, long stored) {
+	/** The tag_ids of a set that the tag table already holds. */
+	private static final String STORED_TAGS = "SELECT t.tag_id FROM internal.prometheus_remote_write_tag t "
+			+ "WHERE t.tag_id = ANY (?)";
+
+	/** Sample rows copied per staging table, and how many of them were new to the raw tables. */
+	record Copied(long internal, long cumsum, long stored) {
 	}
 
-	Copied write(Connection connection, WritePlan plan) throws SQLException {
+	/**
+	 * Copies the tag rows whose tag_id the tag table does not hold yet and returns how many. A tag_id is the
+	 * hash of the whole tag set, so a stored row with that id already says everything the new one would.
+	 */
+	long writeMissingTags(Connection connection, List<TagRow> tags) throws SQLException {
+		if (tags.isEmpty()) {
+			return 0;
+		}
+		Set<Long> stored = new HashSet<>();
+		try (PreparedStatement ps = connection.prepareStatement(STORED_TAGS)) {
+			ps.setArray(1, connection.createArrayOf("bigint", tags.stream().map(TagRow::tagId).toArray()));
+			try (ResultSet rs = ps.executeQuery()) {
+				while (rs.next()) {
+					stored.add(rs.getLong(1));
+				}
+			}
+		}
+		List<TagRow> missing = tags.stream().filter(t -> !stored.contains(t.tagId())).toList();
+		return missing.isEmpty() ? 0 : copyTags(connection.unwrap(PGConnection.class).getCopyAPI(), missing);
+	}
+
+	Copied writeSamples(Connection connection, WritePlan plan) throws SQLException {
 		CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-		long tags = plan.tags().isEmpty() ? 0 : copyTags(copy, plan.tags());
 		long internal = copySamples(copy, plan, StagingTable.INTERNAL);
 		long cumsum = copySamples(copy, plan, StagingTable.CUMSUM);
-		return new Copied(tags, internal, cumsum, newRawRows(connection));
+		return new Copied(internal, cumsum, newRawRows(connection));
 	}
 
 	private static long newRawRows(Connection connection) throws SQLException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -93,8 +94,13 @@ class DatabaseTroubleTest {
 
 	@Test
 	void anyOtherDatabaseErrorIs500NeverSuccess() throws Exception {
-		// a database without the schema: the COPY into the staging tables fails (42P01)
+		// a database without the tables: the COPY into the staging tables fails (42P01)
 		TestDatabase.Database empty = TestDatabase.create();
+		try (Connection c = empty.connect(); Statement st = c.createStatement()) {
+			st.execute("CREATE SCHEMA internal");
+			st.execute("CREATE TABLE internal.prometheus_remote_write_tag (tag_id bigint)");
+			st.execute("CREATE FUNCTION internal.create_session_staging() RETURNS void LANGUAGE sql AS ''");
+		}
 		DataSourceProperties target = new DataSourceProperties();
 		target.setUrl(empty.jdbcUrl());
 		target.setUsername(empty.user());

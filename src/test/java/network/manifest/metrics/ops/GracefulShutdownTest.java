@@ -30,7 +30,7 @@ import network.manifest.metrics.support.TestDatabase;
 /**
  * A remote write that is in progress when the service is told to stop is finished, committed and
  * acknowledged before the process goes away; new connections are refused meanwhile. The write is held
- * in flight by a lock the test owns on the staging table, released only once the server has stopped
+ * in flight by a lock the test owns on the raw table, released only once the server has stopped
  * accepting connections.
  */
 class GracefulShutdownTest {
@@ -47,7 +47,7 @@ class GracefulShutdownTest {
 		try (Connection blocker = db.connect()) {
 			blocker.setAutoCommit(false);
 			try (Statement st = blocker.createStatement()) {
-				st.execute("LOCK TABLE staging_internal.prometheus_remote_write IN ACCESS EXCLUSIVE MODE");
+				st.execute("LOCK TABLE internal.prometheus_remote_write IN EXCLUSIVE MODE");
 			}
 			write = client.sendAsync(remoteWrite(port), HttpResponse.BodyHandlers.ofString());
 			await().atMost(Duration.ofSeconds(30)).until(() -> writersWaitingForTheLock(db) > 0);
