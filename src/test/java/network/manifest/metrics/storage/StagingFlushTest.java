@@ -1,5 +1,6 @@
 package network.manifest.metrics.storage;
 
+import static network.manifest.metrics.storage.Jdbc.execute;
 import static network.manifest.metrics.storage.Jdbc.rows;
 import static network.manifest.metrics.storage.Jdbc.update;
 import static network.manifest.metrics.storage.Jdbc.value;
@@ -249,6 +250,33 @@ class StagingFlushTest {
 				Thread.onSpinWait();
 			}
 		}
+	}
+
+	@Test
+	void sessionStagingTablesFlushLikeTheSharedOnesAndEmptyAtCommit() throws SQLException {
+		try (Connection own = db.connect()) {
+			own.setAutoCommit(false);
+			execute(own, "SELECT internal.create_session_staging()");
+			execute(own, "SELECT internal.create_session_staging()"); // a second call keeps what exists
+			update(own, "INSERT INTO pg_temp.staged_tags (tag_id, host) VALUES (77, 'session')");
+			update(own, cumsumBatch("session", 0, 119).replace("staging_cumsum.prometheus_remote_write",
+					"pg_temp.staged_cumsum_samples"));
+			update(own, cumsumBatch("session", 60, 179).replace("staging_cumsum.prometheus_remote_write",
+					"pg_temp.staged_cumsum_samples"));
+			update(own, "INSERT INTO pg_temp.staged_internal_samples (time, tag_id, name, schema, value) "
+					+ "VALUES ('2025-01-01 10:00:30+00', 77, 'session_gauge', 'common', 5)");
+			// flushed already, still in this transaction's temporary tables until commit
+			assertThat(value(own, "SELECT count(*) FROM pg_temp.staged_cumsum_samples")).isEqualTo("240");
+			own.commit();
+			assertThat(value(own, "SELECT count(*) FROM pg_temp.staged_cumsum_samples")).isEqualTo("0");
+			assertThat(value(own, "SELECT count(*) FROM pg_temp.staged_internal_samples")).isEqualTo("0");
+			assertThat(value(own, "SELECT count(*) FROM pg_temp.staged_tags")).isEqualTo("0");
+		}
+		assertThat(rawCount(c, "session")).isEqualTo("180");
+		assertThat(rollupTotal(c, "session")).isEqualTo(String.valueOf(sum(0, 179)));
+		assertThat(value(c, "SELECT host FROM internal.prometheus_remote_write_tag WHERE tag_id = 77")).isEqualTo("session");
+		assertThat(value(c, "SELECT max_calculated FROM internal.metric_rollup_1h WHERE name = 'session_gauge'"))
+			.isEqualTo("5");
 	}
 
 }
