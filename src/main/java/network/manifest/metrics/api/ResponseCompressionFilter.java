@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 import com.github.luben.zstd.Zstd;
@@ -65,9 +66,17 @@ class ResponseCompressionFilter extends OncePerRequestFilter {
 		response.flushBuffer();
 	}
 
+	/**
+	 * zlib's fastest level: on the API's JSON it is about 3.5 times faster than the default level 6 for
+	 * output about 5% larger (48 KB of rows → 7.5 KB instead of 7.1 KB), about what Caddy spent before.
+	 */
 	private static byte[] gzip(byte[] body) throws IOException {
 		ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
-		try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+		try (GZIPOutputStream gzip = new GZIPOutputStream(out) {
+			{
+				def.setLevel(Deflater.BEST_SPEED);
+			}
+		}) {
 			gzip.write(body);
 		}
 		return out.toByteArray();
