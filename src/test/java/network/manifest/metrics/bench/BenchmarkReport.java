@@ -76,8 +76,8 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 		md.append("## Data\n\n");
 		md.append(String.format(Locale.ROOT,
 				"- Ingest: %d series, %s of 1-minute samples = %s samples in %d requests (%d points per series, "
-						+ "about %s samples per request, %.1f MiB snappy), %d concurrent clients, `POST /write`. "
-						+ "COPY floor: the same rows by %d concurrent COPY clients into scratch tables `LIKE` the raw "
+						+ "about %s samples per request, %.1f MiB snappy), %d concurrent clients, `POST /write`, "
+						+ "after an untimed warm-up of a tenth as many requests over the preceding range. COPY floor: the same rows by %d concurrent COPY clients into scratch tables `LIKE` the raw "
 						+ "tables including their indexes, one transaction per request.\n",
 				settings.series(), span(settings.ingestMinutes()), count(ingest.samples()), ingest.requests(),
 				settings.pointsPerSeries(), count(ingest.samples() / Math.max(1, ingest.requests())),
@@ -85,8 +85,9 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 		md.append(String.format(Locale.ROOT,
 				"- API: %d dashboard series, %s of 1-minute samples ending now = %s rows, loaded through the staging "
 						+ "tables with COPY (the database's ingestion interface: same flush triggers and rollups as the "
-						+ "service) by %d connections in %.0f s (%s rows/s). Each shape: up to %d calls (at most %d s) "
-						+ "with concurrency %d over HTTP (gzip accepted), then the same SQL over JDBC.\n\n",
+						+ "service) by %d connections in %.0f s (%s rows/s). Each shape: as many untimed calls over "
+						+ "each path first, then up to %d measured calls (at most %d s) with concurrency %d over HTTP "
+						+ "(gzip accepted), then the same SQL over JDBC.\n\n",
 				api.loadSeries(), span(settings.apiMinutes()), count(api.loadRows()), settings.loadThreads(),
 				api.load().seconds(), count((long) api.load().perSecond(api.loadRows())), settings.apiRequests(),
 				settings.apiMaxPerShape().toSeconds(), settings.apiConcurrency()));
