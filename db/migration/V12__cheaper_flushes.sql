@@ -12,7 +12,7 @@
 -- Tag numbers are read once per tag of the statement rather than once per sample.
 --
 -- Writers may stage rows in temporary tables of their own (internal.create_session_staging(), which the
--- service uses on every connection): the same flush triggers, but the tables are emptied at commit (ON
+-- service calls in every write transaction): the same flush triggers, but the tables are emptied at commit (ON
 -- COMMIT DELETE ROWS truncates them) instead of by a DELETE that must scan every row version concurrent
 -- writers left in a shared staging table. The shared staging tables (V4) stay the interface for others.
 

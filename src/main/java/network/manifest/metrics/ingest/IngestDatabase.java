@@ -36,18 +36,13 @@ class IngestDatabase implements DisposableBean {
 		config.setIdleTimeout(60_000);
 		config.setConnectionTimeout(Math.max(250, properties.databaseWait().toMillis()));
 		config.setAutoCommit(false);
-		// each connection writes through staging tables of its own (see StagingTable)
-		config.setConnectionInitSql(StagingTable.CREATE);
 		// start even while the database is away; requests then get 503 instead of the service failing
 		config.setInitializationFailTimeout(-1);
 		config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
 		this.pool = new HikariDataSource(config);
 	}
 
-	/**
-	 * A connection with auto-commit off and its own staging tables; fails within {@code database-wait} when
-	 * none is available.
-	 */
+	/** A connection with auto-commit off; fails within {@code database-wait} when none is available. */
 	Connection connection() throws SQLException {
 		return pool.getConnection();
 	}

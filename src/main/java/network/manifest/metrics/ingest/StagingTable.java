@@ -1,12 +1,13 @@
 package network.manifest.metrics.ingest;
 
 /**
- * The service's staging tables: temporary copies of the database's staging tables, one set per ingest
- * connection ({@code internal.create_session_staging()}), with the same flush triggers. Rows copied into them
- * are moved into the raw tables (deduplicated) and the rollups when the COPY ends; the tables are emptied at
- * commit, which is cheaper than the DELETE the shared staging tables need. Declaration order is the write
- * order of every sample transaction (internal, then cumsum), one part of the consistent lock order that
- * keeps concurrent writers from deadlocking.
+ * The service's staging tables: temporary copies of the database's staging tables with the same flush
+ * triggers, one set per database session ({@code internal.create_session_staging()}, which every write
+ * transaction calls first and which returns at once when they exist). Rows copied into them are moved into
+ * the raw tables (deduplicated) and the rollups when the COPY ends; the tables are emptied at commit, which
+ * is cheaper than the DELETE the shared staging tables need. Declaration order is the write order of every
+ * sample transaction (internal, then cumsum), one part of the consistent lock order that keeps concurrent
+ * writers from deadlocking.
  */
 enum StagingTable {
 
@@ -14,7 +15,7 @@ enum StagingTable {
 
 	static final String TAGS = "pg_temp.staged_tags";
 
-	/** Creates this connection's staging tables unless it has them (run once per new connection). */
+	/** Creates this session's staging tables unless it has them. */
 	static final String CREATE = "SELECT internal.create_session_staging()";
 
 	static final String TAG_COLUMNS = "tag_id, host, instance, country_name, city, supply, excluded_supply, amount";

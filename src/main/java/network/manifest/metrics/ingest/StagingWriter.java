@@ -60,14 +60,29 @@ final class StagingWriter {
 			}
 		}
 		List<TagRow> missing = tags.stream().filter(t -> !stored.contains(t.tagId())).toList();
-		return missing.isEmpty() ? 0 : copyTags(connection.unwrap(PGConnection.class).getCopyAPI(), missing);
+		if (missing.isEmpty()) {
+			return 0;
+		}
+		createSessionStaging(connection);
+		return copyTags(connection.unwrap(PGConnection.class).getCopyAPI(), missing);
 	}
 
 	Copied writeSamples(Connection connection, WritePlan plan) throws SQLException {
+		createSessionStaging(connection);
 		CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
 		long internal = copySamples(copy, plan, StagingTable.INTERNAL);
 		long cumsum = copySamples(copy, plan, StagingTable.CUMSUM);
 		return new Copied(internal, cumsum, newRawRows(connection));
+	}
+
+	/**
+	 * In the transaction that uses them rather than once per connection, so that a transaction-mode pooler
+	 * between the service and the database (one server connection per transaction) cannot break the writes.
+	 */
+	private static void createSessionStaging(Connection connection) throws SQLException {
+		try (Statement st = connection.createStatement()) {
+			st.execute(StagingTable.CREATE);
+		}
 	}
 
 	private static long newRawRows(Connection connection) throws SQLException {

@@ -71,6 +71,14 @@ final class ApiBenchmark {
 			return sql.p50() == 0 ? 0 : http.p50() / sql.p50();
 		}
 
+		/**
+		 * The same ratio of mean latencies (with a fixed concurrency, the inverse ratio of the throughputs):
+		 * unlike the p50, it does not depend on how evenly the operating system shares the cores.
+		 */
+		double meanOverhead() {
+			return http.requestsPerSecond() == 0 ? 0 : sql.requestsPerSecond() / http.requestsPerSecond();
+		}
+
 	}
 
 	/** @param loadRows rows loaded through the staging tables, @param load the loading run */
