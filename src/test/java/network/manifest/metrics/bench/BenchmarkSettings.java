@@ -26,7 +26,7 @@ record BenchmarkSettings(String size, int series, long ingestMinutes, int points
 	static final long DAY_MINUTES = 1440;
 
 	static BenchmarkSettings full() {
-		return new BenchmarkSettings("full", 60, 30 * DAY_MINUTES, 100, 4, DAY_MINUTES, 365 * DAY_MINUTES, 8, 200,
+		return new BenchmarkSettings("full", 60, 30 * DAY_MINUTES, 100, 4, DAY_MINUTES, 365 * DAY_MINUTES, 8, 1000,
 				Duration.ofSeconds(20), 2, Path.of("bench", "results", "latest.md"));
 	}
 
