@@ -2,6 +2,7 @@ package network.manifest.metrics.api;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.Deflater;
@@ -54,12 +55,15 @@ class ResponseCompressionFilter extends OncePerRequestFilter {
 		}
 		ContentCachingResponseWrapper buffered = new ContentCachingResponseWrapper(response);
 		chain.doFilter(request, buffered);
-		byte[] body = buffered.getContentAsByteArray();
-		if (body.length < settings.threshold().toBytes() || response.containsHeader(HttpHeaders.CONTENT_ENCODING)) {
+		if (buffered.getContentSize() < settings.threshold().toBytes()
+				|| response.containsHeader(HttpHeaders.CONTENT_ENCODING)) {
 			buffered.copyBodyToResponse();
 			return;
 		}
-		byte[] compressed = coding.equals("zstd") ? Zstd.compress(body, settings.zstdLevel()) : gzip(body);
+		// read through the buffer's stream: no copy of the whole body (gzip), one for zstd's array API
+		byte[] compressed = coding.equals("zstd")
+				? Zstd.compress(buffered.getContentAsByteArray(), settings.zstdLevel())
+				: gzip(buffered.getContentInputStream(), buffered.getContentSize());
 		response.setHeader(HttpHeaders.CONTENT_ENCODING, coding);
 		response.setContentLength(compressed.length);
 		response.getOutputStream().write(compressed);
@@ -70,14 +74,14 @@ class ResponseCompressionFilter extends OncePerRequestFilter {
 	 * zlib's fastest level: on the API's JSON it is about 3.5 times faster than the default level 6 for
 	 * output about 5% larger (48 KB of rows → 7.5 KB instead of 7.1 KB), about what Caddy spent before.
 	 */
-	private static byte[] gzip(byte[] body) throws IOException {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
+	private static byte[] gzip(InputStream body, int size) throws IOException {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(size / 4 + 64);
 		try (GZIPOutputStream gzip = new GZIPOutputStream(out) {
 			{
 				def.setLevel(Deflater.BEST_SPEED);
 			}
 		}) {
-			gzip.write(body);
+			body.transferTo(gzip);
 		}
 		return out.toByteArray();
 	}

@@ -102,8 +102,10 @@ class RpcController {
 			response.header(HttpHeaders.CONTENT_RANGE,
 					result.rows() == 0 ? "*/*" : first + "-" + (first + result.rows() - 1) + "/*");
 		}
-		String body = result.body() != null ? result.body() : format == OutputFormat.CSV ? "" : "null";
-		return response.body(body.getBytes(StandardCharsets.UTF_8));
+		if (result.body() != null) {
+			return response.body(result.body());
+		}
+		return response.body((format == OutputFormat.CSV ? "" : "null").getBytes(StandardCharsets.US_ASCII));
 	}
 
 	/** {@code request.headers} as PostgREST sets it: lower-cased names, one JSON object. */

@@ -45,8 +45,11 @@ class RpcExecutor {
 	record RequestContext(String method, String path, String headersJson) {
 	}
 
-	/** @param body rendered JSON/CSV text, null for void; @param rows rows in a set result */
-	record RpcResult(String body, long rows) {
+	/**
+	 * @param body the rendered JSON/CSV text as the database sent it (UTF-8), null for void
+	 * @param rows rows in a set result
+	 */
+	record RpcResult(byte[] body, long rows) {
 	}
 
 	RpcResult execute(CallPlan plan, Caller caller, RequestContext context) {
@@ -77,7 +80,8 @@ class RpcExecutor {
 			}
 			try (ResultSet rs = ps.getResultSet()) {
 				rs.next();
-				return new RpcResult(rs.getString(1), rs.getLong(2));
+				// the driver's bytes of a text column are its UTF-8 text: no decoding to a String and back
+				return new RpcResult(rs.getBytes(1), rs.getLong(2));
 			}
 		}
 		catch (SQLException e) {

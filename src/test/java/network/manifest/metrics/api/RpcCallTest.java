@@ -55,6 +55,9 @@ class RpcCallTest extends ApiHttpTestBase {
 		assertThat(http.post("/rpc/t_sum", "{\"p_a\":123427004070058399998,\"p_b\":0.001}").body())
 			.isEqualTo("123427004070058399998.001");
 		assertThat(http.get("/rpc/t_text?p_value=a+b").body()).isEqualTo("\"a b\"");
+		// the body goes out as the database's UTF-8 bytes
+		assertThat(http.get("/rpc/t_text?p_value=Z%C3%BCrich+%E2%82%AC").raw().body())
+			.isEqualTo("\"Zürich €\"".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 		assertThat(http.get("/rpc/t_null").body()).isEqualTo("null");
 		assertThat(http.get("/rpc/t_series?p_n=3").json()).isEqualTo(json("[1,2,3]"));
 		assertThat(http.get("/rpc/t_pair?p_a=7").json()).isEqualTo(json("[{\"a\":7,\"b\":\"b7\"}]"));
