@@ -1,13 +1,9 @@
 package network.manifest.metrics.bench;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,7 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
-import java.util.zip.GZIPInputStream;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -64,8 +61,12 @@ final class ApiBenchmark {
 
 	}
 
-	/** @param rows rows of one answer (HTTP), @param sqlRows rows of one answer (direct SQL) */
-	record ShapeResult(Shape shape, LatencyStats http, LatencyStats sql, int rows, long sqlRows) {
+	/**
+	 * @param rows rows of one answer (HTTP), @param sqlRows rows of one answer (direct SQL), @param httpCpu
+	 * CPU time of the measured HTTP calls, @param sqlCpu of the measured direct-SQL calls
+	 */
+	record ShapeResult(Shape shape, LatencyStats http, LatencyStats sql, int rows, long sqlRows, CpuUse httpCpu,
+			CpuUse sqlCpu) {
 
 		double overhead() {
 			return sql.p50() == 0 ? 0 : http.p50() / sql.p50();
@@ -82,7 +83,11 @@ final class ApiBenchmark {
 	}
 
 	/** @param loadRows rows loaded through the staging tables, @param load the loading run */
-	record Result(long loadRows, int loadSeries, LatencyStats load, List<ShapeResult> shapes) {
+	record Result(long loadRows, int loadSeries, LatencyStats load, WarmUp.Outcome warmUp, List<ShapeResult> shapes) {
+	}
+
+	/** The shapes measured after a warm-up. */
+	record Measured(WarmUp.Outcome warmUp, List<ShapeResult> shapes) {
 	}
 
 	private static final ObjectMapper JSON = new ObjectMapper();
@@ -93,10 +98,8 @@ final class ApiBenchmark {
 
 	private final TestDatabase.Database database;
 
-	private final HttpClient http = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(10))
-		.build();
+	/** The direct-SQL callers' connections, one per concurrent caller. */
+	private final BlockingQueue<Connection> floorConnections = new LinkedBlockingQueue<>();
 
 	ApiBenchmark(BenchmarkSettings settings, int port, TestDatabase.Database database) {
 		this.settings = settings;
@@ -115,12 +118,35 @@ final class ApiBenchmark {
 		LatencyStats load = Workers.run(settings.loadThreads(), chunks.size(), Long.MAX_VALUE,
 				() -> new StagingLoad(generator, chunks));
 		analyze();
+		Measured measured = measureShapes();
+		return new Result(generator.samples(start, endMinute), generator.specs().size(), load, measured.warmUp(),
+				measured.shapes());
+	}
 
-		List<ShapeResult> results = new ArrayList<>();
-		for (Shape shape : shapes(Instant.now())) {
-			results.add(measure(shape));
+	/** Every dashboard shape over the data loaded, ranges ending now. */
+	Measured measureShapes() throws Exception {
+		for (int i = 0; i < settings.apiConcurrency(); i++) {
+			Connection c = database.connect();
+			try (Statement st = c.createStatement()) {
+				st.execute("SET TimeZone = 'UTC'");
+			}
+			floorConnections.add(c);
 		}
-		return new Result(generator.samples(start, endMinute), generator.specs().size(), load, results);
+		try {
+			List<Shape> shapes = shapes(Instant.now());
+			WarmUp.Outcome warmUp = warmUp(shapes);
+			List<ShapeResult> results = new ArrayList<>();
+			for (Shape shape : shapes) {
+				results.add(measure(shape));
+			}
+			return new Measured(warmUp, results);
+		}
+		finally {
+			for (Connection c : floorConnections) {
+				c.close();
+			}
+			floorConnections.clear();
+		}
 	}
 
 	static List<Shape> shapes(Instant now) {
@@ -166,10 +192,50 @@ final class ApiBenchmark {
 		return args;
 	}
 
+	/** Untimed rounds of every shape, mixed, over both paths, until the JIT compiler is quiet. */
+	private WarmUp.Outcome warmUp(List<Shape> shapes) throws Exception {
+		List<URI> uris = shapes.stream().map(s -> URI.create(base + s.query())).toList();
+		int calls = settings.apiRequests();
+		return WarmUp.untilCompilerQuiet(MAX_WARM_UP_ROUNDS, round -> {
+			Workers.run(settings.apiConcurrency(), calls, Long.MAX_VALUE,
+					() -> i -> BlockingHttp.get(uris.get(i % uris.size())));
+			Workers.run(settings.apiConcurrency(), calls, Long.MAX_VALUE, () -> new MixedSqlCalls(shapes));
+		});
+	}
+
+	private static final int MAX_WARM_UP_ROUNDS = 40;
+
+	/** Direct-SQL calls of every shape in turn, on one floor connection. */
+	private final class MixedSqlCalls implements Workers.Job, AutoCloseable {
+
+		private final List<SqlCall> calls = new ArrayList<>();
+
+		MixedSqlCalls(List<Shape> shapes) throws InterruptedException, SQLException {
+			Connection connection = floorConnections.take();
+			for (Shape shape : shapes) {
+				calls.add(new SqlCall(shape, connection));
+			}
+		}
+
+		@Override
+		public void run(int index) throws SQLException {
+			calls.get(index % calls.size()).call();
+		}
+
+		@Override
+		public void close() throws SQLException {
+			for (SqlCall call : calls) {
+				call.statement.close();
+			}
+			floorConnections.add(calls.get(0).connection);
+		}
+
+	}
+
 	private ShapeResult measure(Shape shape) throws Exception {
 		URI uri = URI.create(base + shape.query());
 		// one call each to count the rows of an answer
-		int rows = JSON.readTree(get(uri)).size();
+		int rows = JSON.readTree(BlockingHttp.get(uri)).size();
 		long sqlRows;
 		try (SqlCall call = new SqlCall(shape)) {
 			sqlRows = call.call();
@@ -177,49 +243,34 @@ final class ApiBenchmark {
 		long limit = settings.apiMaxPerShape().toNanos();
 		// untimed rounds at the measured concurrency first: both paths reach steady state (JIT-compiled
 		// server and client code, warm pools and plan caches) before their latencies are compared
-		Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit, () -> i -> get(uri));
+		Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit, () -> i -> BlockingHttp.get(uri));
 		Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit, () -> new SqlCall(shape));
+		CpuUse c0 = CpuUse.now();
 		LatencyStats overHttp = Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit,
-				() -> i -> get(uri));
+				() -> i -> BlockingHttp.get(uri));
+		CpuUse c1 = CpuUse.now();
 		LatencyStats direct = Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit,
 				() -> new SqlCall(shape));
-		return new ShapeResult(shape, overHttp, direct, rows, sqlRows);
+		CpuUse c2 = CpuUse.now();
+		return new ShapeResult(shape, overHttp, direct, rows, sqlRows, c1.since(c0), c2.since(c1));
 	}
 
-	/** GET as a dashboard does (gzip accepted); the decoded body. */
-	private byte[] get(URI uri) throws IOException, InterruptedException {
-		HttpRequest request = HttpRequest.newBuilder(uri)
-			.timeout(Duration.ofMinutes(2))
-			.header("Accept", "application/json")
-			.header("Accept-Encoding", "gzip")
-			.GET()
-			.build();
-		HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-		byte[] body = response.body();
-		if ("gzip".equals(response.headers().firstValue("Content-Encoding").orElse(null))) {
-			try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-				body = in.readAllBytes();
-			}
-		}
-		if (response.statusCode() != 200) {
-			throw new IllegalStateException("GET " + uri + " answered " + response.statusCode() + ": "
-					+ new String(body, StandardCharsets.UTF_8));
-		}
-		return body;
-	}
-
-	/** The floor: the /rpc statement on a connection of its own, autocommit, UTC like the service. */
+	/**
+	 * The floor: the /rpc statement over JDBC, autocommit, UTC like the service, on connections that stay
+	 * open from the untimed rounds to the measured ones (as the service's pooled connections do).
+	 */
 	private final class SqlCall implements Workers.Job, AutoCloseable {
 
 		private final Connection connection;
 
 		private final PreparedStatement statement;
 
-		SqlCall(Shape shape) throws SQLException {
-			connection = database.connect();
-			try (Statement st = connection.createStatement()) {
-				st.execute("SET TimeZone = 'UTC'");
-			}
+		SqlCall(Shape shape) throws InterruptedException, SQLException {
+			this(shape, floorConnections.take());
+		}
+
+		SqlCall(Shape shape, Connection connection) throws SQLException {
+			this.connection = connection;
 			statement = connection.prepareStatement(shape.sql());
 			int i = 1;
 			for (String[] typed : shape.arguments().values()) {
@@ -240,9 +291,11 @@ final class ApiBenchmark {
 			call();
 		}
 
+		/** Closes the statement; the connection goes back for the next round. */
 		@Override
 		public void close() throws SQLException {
-			connection.close();
+			statement.close();
+			floorConnections.add(connection);
 		}
 
 	}

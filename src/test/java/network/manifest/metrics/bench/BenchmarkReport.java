@@ -76,21 +76,26 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 		md.append("## Data\n\n");
 		md.append(String.format(Locale.ROOT,
 				"- Ingest: %d series, %s of 1-minute samples = %s samples in %d requests (%d points per series, "
-						+ "about %s samples per request, %.1f MiB snappy), %d concurrent clients, `POST /write`, "
-						+ "after an untimed warm-up of a tenth as many requests over the preceding range. COPY floor: the same rows by %d concurrent COPY clients into scratch tables `LIKE` the raw "
-						+ "tables including their indexes, one transaction per request.\n",
+						+ "about %s samples per request, %.1f MiB snappy), %d concurrent clients, `POST /write` (blocking "
+						+ "keep-alive client), after untimed warm-up rounds over the preceding ranges (a tenth as many "
+						+ "requests each) until the JIT compiler was quiet (%s, %d requests). COPY floor: the same rows by "
+						+ "%d concurrent COPY clients into scratch tables `LIKE` the raw tables including their indexes, "
+						+ "one transaction per request, after the same warm-up windows.\n",
 				settings.series(), span(settings.ingestMinutes()), count(ingest.samples()), ingest.requests(),
 				settings.pointsPerSeries(), count(ingest.samples() / Math.max(1, ingest.requests())),
-				ingest.bodyBytes() / (double) (1 << 20), settings.clients(), settings.clients()));
+				ingest.bodyBytes() / (double) (1 << 20), settings.clients(), warmUp(ingest.warmUp()),
+				ingest.warmUpRequests(), settings.clients()));
 		md.append(String.format(Locale.ROOT,
 				"- API: %d dashboard series, %s of 1-minute samples ending now = %s rows, loaded through the staging "
 						+ "tables with COPY (the database's ingestion interface: same flush triggers and rollups as the "
-						+ "service) by %d connections in %.0f s (%s rows/s). Each shape: as many untimed calls over "
-						+ "each path first, then up to %d measured calls (at most %d s) with concurrency %d over HTTP "
-						+ "(gzip accepted), then the same SQL over JDBC.\n\n",
+						+ "service) by %d connections in %.0f s (%s rows/s). First untimed rounds of every shape "
+						+ "(%d calls per path and round) until the JIT compiler was quiet (%s). Then each shape: as many untimed "
+						+ "calls over each path, then up to %d measured calls (at most %d s) with concurrency %d over HTTP "
+						+ "(gzip accepted, blocking keep-alive client), then the same SQL over JDBC (connections as warm as the service's pool).\n\n",
 				api.loadSeries(), span(settings.apiMinutes()), count(api.loadRows()), settings.loadThreads(),
 				api.load().seconds(), count((long) api.load().perSecond(api.loadRows())), settings.apiRequests(),
-				settings.apiMaxPerShape().toSeconds(), settings.apiConcurrency()));
+				warmUp(api.warmUp()), settings.apiRequests(), settings.apiMaxPerShape().toSeconds(),
+				settings.apiConcurrency()));
 
 		md.append("## Results\n\n| metric | value | target | met |\n|---|---|---|---|\n");
 		for (Row r : rows()) {
@@ -106,6 +111,28 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 					s.shape().label(), s.rows(), ms(s.http().p50()), ms(s.http().p99()), s.http().requestsPerSecond(),
 					ms(s.sql().p50()), ms(s.sql().p99()), s.sql().requestsPerSecond(), ratio(s.overhead()),
 					ratio(s.meanOverhead())));
+		}
+		md.append("\n## CPU per 1,000 samples ingested\n\n")
+			.append("| path | JVM (service and clients) | of which the service's request threads | PostgreSQL |\n")
+			.append("|---|---|---|---|\n");
+		long thousands = Math.max(1, ingest.samples() / 1000);
+		md.append(String.format(Locale.ROOT, "| service over HTTP | %s ms | %s ms | %s ms |\n",
+				cpu(ingest.freshCpu().jvmMillisPer(thousands)), cpu(ingest.freshCpu().serviceMillisPer(thousands)),
+				cpu(ingest.freshCpu().postgresMillisPer(thousands))));
+		md.append(String.format(Locale.ROOT, "| COPY floor | %s ms | | %s ms |\n",
+				cpu(ingest.floorCpu().jvmMillisPer(thousands)), cpu(ingest.floorCpu().postgresMillisPer(thousands))));
+		md.append("\n## CPU per API call\n\n")
+			.append("Milliseconds of CPU per measured call: the service's request threads, the whole JVM (service, "
+					+ "clients, JIT, GC) and the PostgreSQL server, over HTTP and over direct SQL.\n\n")
+			.append("| shape | HTTP: service threads | HTTP: JVM | HTTP: PostgreSQL | SQL: JVM | SQL: PostgreSQL |\n")
+			.append("|---|---|---|---|---|---|\n");
+		for (ApiBenchmark.ShapeResult s : api.shapes()) {
+			int h = s.http().count();
+			int q = s.sql().count();
+			md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |\n", s.shape().label(),
+					cpu(s.httpCpu().serviceMillisPer(h)), cpu(s.httpCpu().jvmMillisPer(h)),
+					cpu(s.httpCpu().postgresMillisPer(h)), cpu(s.sqlCpu().jvmMillisPer(q)),
+					cpu(s.sqlCpu().postgresMillisPer(q))));
 		}
 		List<Row> unmet = unmet();
 		md.append("\n## Targets not met\n\n");
@@ -125,6 +152,15 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 
 	private static String ms(double millis) {
 		return String.format(Locale.ROOT, millis < 10 ? "%.2f ms" : "%.1f ms", millis);
+	}
+
+	private static String cpu(double millis) {
+		return millis < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", millis);
+	}
+
+	private static String warmUp(WarmUp.Outcome w) {
+		return String.format(Locale.ROOT, "%d round%s, %.0f s%s", w.rounds(), w.rounds() == 1 ? "" : "s", w.seconds(),
+				w.quiet() ? "" : ", still compiling at the limit");
 	}
 
 	private static String ratio(double r) {

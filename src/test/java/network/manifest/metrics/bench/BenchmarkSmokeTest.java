@@ -54,6 +54,19 @@ class BenchmarkSmokeTest {
 	}
 
 	@Test
+	void cpuTimeIsAttributedToTheServiceAndToTheDatabase() {
+		assertThat(report.ingest().warmUp().rounds()).isBetween(1, 5);
+		assertThat(report.api().warmUp().rounds()).isBetween(1, 40);
+		assertThat(report.ingest().freshCpu().serviceNanos()).isPositive();
+		assertThat(report.ingest().freshCpu().jvmNanos()).isGreaterThanOrEqualTo(report.ingest().freshCpu().serviceNanos());
+		for (ApiBenchmark.ShapeResult s : report.api().shapes()) {
+			// the service's request threads run only on the HTTP path
+			assertThat(s.httpCpu().serviceNanos()).as(s.shape().label()).isPositive();
+		}
+		assertThat(report.markdown()).contains("## CPU per API call").contains("## CPU per 1,000 samples ingested");
+	}
+
+	@Test
 	void theTableHasEveryRowWithAVerdictWhereThereIsATarget() {
 		List<String> metrics = report.rows().stream().map(BenchmarkReport.Row::metric).toList();
 		assertThat(metrics).contains("ingest over HTTP", "ingest request latency p50 / p99", "raw rows written",

@@ -2,15 +2,14 @@ package network.manifest.metrics.bench;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 import network.manifest.metrics.support.TestDatabase;
 
@@ -25,20 +24,30 @@ final class IngestBenchmark {
 	/** Scratch copies of the raw tables for the COPY floor. */
 	private static final String FLOOR_SCHEMA = "bench_floor";
 
+	private static final int MAX_WARM_UP_ROUNDS = 5;
+
+	private static final Map<String, String> REMOTE_WRITE_HEADERS = Map.of("Content-Type", "application/x-protobuf",
+			"Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "0.1.0");
+
 	/**
 	 * @param samples samples sent (= rows the service must store)
 	 * @param requests remote-write requests per pass
 	 * @param bodyBytes compressed bytes sent per pass
+	 * @param warmUp the untimed warm-up rounds
+	 * @param warmUpRequests requests sent by them
 	 * @param fresh the first pass (all rows new)
+	 * @param freshCpu CPU time of the first pass
 	 * @param rawRows rows the first pass added to the raw tables
 	 * @param rollupRows rows the first pass added to the rollup tables
 	 * @param floor the COPY floor
+	 * @param floorCpu CPU time of the COPY floor
 	 * @param floorRows rows COPY stored
 	 * @param replay the second pass (all duplicates)
 	 * @param replayNewRows rows the replay added to the raw tables
 	 */
-	record Result(long samples, int requests, long bodyBytes, LatencyStats fresh, long rawRows, long rollupRows,
-			LatencyStats floor, long floorRows, LatencyStats replay, long replayNewRows) {
+	record Result(long samples, int requests, long bodyBytes, WarmUp.Outcome warmUp, int warmUpRequests,
+			LatencyStats fresh, CpuUse freshCpu, long rawRows, long rollupRows, LatencyStats floor, CpuUse floorCpu,
+			long floorRows, LatencyStats replay, long replayNewRows) {
 
 		double freshSamplesPerSecond() {
 			return fresh.perSecond(samples);
@@ -60,10 +69,8 @@ final class IngestBenchmark {
 
 	private final TestDatabase.Database database;
 
-	private final HttpClient http = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(10))
-		.build();
+	/** The COPY floor's connections, one per client. */
+	private final BlockingQueue<Connection> floorConnections = new LinkedBlockingQueue<>();
 
 	IngestBenchmark(BenchmarkSettings settings, int port, TestDatabase.Database database) {
 		this.settings = settings;
@@ -89,52 +96,67 @@ final class IngestBenchmark {
 		}
 		long samples = generator.samples(start, endMinute);
 
-		// Untimed warm-up over the range just before the measured one, so that the service's code is
-		// JIT-compiled and its connections are open when the clock starts (the floor runs later, warm too).
-		List<byte[]> warmup = new ArrayList<>();
-		for (int i = 0; i < Math.max(1, windows.size() / 10); i++) {
-			long to = start - (long) i * settings.pointsPerSeries();
-			warmup.add(RemoteWriteBody.snappy(generator.window(to - settings.pointsPerSeries(), to)));
-		}
-		send(warmup);
+		// Untimed warm-up rounds over the ranges just before the measured one (a tenth as many requests
+		// each), until the JIT compiler is quiet, so that the service's code is compiled and its
+		// connections are open when the clock starts. The floor's clients warm up on the same windows.
+		int perRound = Math.max(1, windows.size() / 10);
+		List<long[]> warmUpWindows = new ArrayList<>();
+		WarmUp.Outcome warmUp = WarmUp.untilCompilerQuiet(MAX_WARM_UP_ROUNDS, round -> {
+			List<byte[]> warmUpBodies = new ArrayList<>();
+			for (int i = 0; i < perRound; i++) {
+				long to = start - (long) (round * perRound + i) * settings.pointsPerSeries();
+				long[] w = { to - settings.pointsPerSeries(), to };
+				warmUpWindows.add(w);
+				warmUpBodies.add(RemoteWriteBody.snappy(generator.window(w[0], w[1])));
+			}
+			send(warmUpBodies);
+		});
 
 		long rawBefore = Tables.rawRows(database);
 		long rollupBefore = Tables.rollupRows(database);
+		CpuUse c0 = CpuUse.now();
 		LatencyStats fresh = send(bodies);
+		CpuUse freshCpu = CpuUse.now().since(c0);
 		long rawAfter = Tables.rawRows(database);
 		long rollupAfter = Tables.rollupRows(database);
 
 		createFloorTables();
-		LatencyStats floor = Workers.run(settings.clients(), windows.size(), Long.MAX_VALUE,
-				() -> new FloorCopy(generator, windows));
-		long floorRows = Tables.count(database, FLOOR_SCHEMA + ".internal_rows") + Tables.count(database, FLOOR_SCHEMA + ".cumsum_rows");
+		openFloorConnections();
+		LatencyStats floor;
+		CpuUse floorCpu;
+		long floorRows;
+		try {
+			Workers.run(settings.clients(), warmUpWindows.size(), Long.MAX_VALUE, () -> new FloorCopy(generator, warmUpWindows));
+			long floorBefore = floorRows();
+			CpuUse c1 = CpuUse.now();
+			floor = Workers.run(settings.clients(), windows.size(), Long.MAX_VALUE, () -> new FloorCopy(generator, windows));
+			floorCpu = CpuUse.now().since(c1);
+			floorRows = floorRows() - floorBefore;
+		}
+		finally {
+			closeFloorConnections();
+		}
 		dropFloorTables();
 
 		LatencyStats replay = send(bodies);
 		long rawReplayed = Tables.rawRows(database);
-		return new Result(samples, bodies.size(), bodyBytes, fresh, rawAfter - rawBefore, rollupAfter - rollupBefore,
-				floor, floorRows, replay, rawReplayed - rawAfter);
+		return new Result(samples, bodies.size(), bodyBytes, warmUp, warmUpWindows.size(), fresh, freshCpu,
+				rawAfter - rawBefore, rollupAfter - rollupBefore, floor, floorCpu, floorRows, replay,
+				rawReplayed - rawAfter);
 	}
 
 	private LatencyStats send(List<byte[]> bodies) throws Exception {
 		return Workers.run(settings.clients(), bodies.size(), i -> post(bodies.get(i)));
 	}
 
-	private void post(byte[] body) throws IOException, InterruptedException {
-		HttpRequest request = HttpRequest.newBuilder(write)
-			.timeout(Duration.ofMinutes(5))
-			.header("Content-Type", "application/x-protobuf")
-			.header("Content-Encoding", "snappy")
-			.header("X-Prometheus-Remote-Write-Version", "0.1.0")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(body))
-			.build();
-		HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-		if (response.statusCode() != 204) {
-			throw new IllegalStateException("POST /write answered " + response.statusCode() + ": " + response.body());
-		}
+	private void post(byte[] body) throws IOException {
+		BlockingHttp.post(write, REMOTE_WRITE_HEADERS, body, 204);
 	}
 
-	/** A floor client: its own connection, one transaction per request window, rows encoded as it goes. */
+	/**
+	 * A floor client: one of the floor's connections (open from the warm-up to the end of the measured
+	 * run), one transaction per request window, rows encoded as it goes.
+	 */
 	private final class FloorCopy implements Workers.Job, AutoCloseable {
 
 		private final TrafficGenerator generator;
@@ -143,11 +165,10 @@ final class IngestBenchmark {
 
 		private final Connection connection;
 
-		FloorCopy(TrafficGenerator generator, List<long[]> windows) throws SQLException {
+		FloorCopy(TrafficGenerator generator, List<long[]> windows) throws InterruptedException {
 			this.generator = generator;
 			this.windows = windows;
-			this.connection = database.connect();
-			this.connection.setAutoCommit(false);
+			this.connection = floorConnections.take();
 		}
 
 		@Override
@@ -159,10 +180,29 @@ final class IngestBenchmark {
 		}
 
 		@Override
-		public void close() throws SQLException {
-			connection.close();
+		public void close() {
+			floorConnections.add(connection);
 		}
 
+	}
+
+	private void openFloorConnections() throws SQLException {
+		for (int i = 0; i < settings.clients(); i++) {
+			Connection c = database.connect();
+			c.setAutoCommit(false);
+			floorConnections.add(c);
+		}
+	}
+
+	private void closeFloorConnections() throws SQLException {
+		for (Connection c : floorConnections) {
+			c.close();
+		}
+		floorConnections.clear();
+	}
+
+	private long floorRows() throws SQLException {
+		return Tables.count(database, FLOOR_SCHEMA + ".internal_rows") + Tables.count(database, FLOOR_SCHEMA + ".cumsum_rows");
 	}
 
 	private void createFloorTables() throws SQLException {

@@ -1,0 +1,73 @@
+package network.manifest.metrics.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The benchmark's HTTP client: blocking, on the calling thread, with keep-alive (HttpURLConnection), as
+ * lean as the JDBC floor's client. java.net.http.HttpClient hands every exchange to its selector and
+ * executor threads; measured on 2 cores that the service and the database share, it cost more CPU per
+ * API call than the service itself, and the comparison with the floor is about the service.
+ */
+final class BlockingHttp {
+
+	static {
+		// keep one idle connection per benchmark thread (the default keeps 5 per host, so a ninth
+		// concurrent caller would open a new TCP connection for every call)
+		System.setProperty("http.maxConnections", "64");
+	}
+
+	private BlockingHttp() {
+	}
+
+	/** GET as a dashboard does (gzip accepted); the decoded body of a 200. */
+	static byte[] get(URI uri) throws IOException {
+		HttpURLConnection connection = open(uri, Map.of("Accept", "application/json", "Accept-Encoding", "gzip"));
+		return answer(connection, "GET " + uri, 200);
+	}
+
+	/** POST of a body with the given headers; the body of the expected answer. */
+	static byte[] post(URI uri, Map<String, String> headers, byte[] body, int expectedStatus) throws IOException {
+		HttpURLConnection connection = open(uri, headers);
+		connection.setDoOutput(true);
+		connection.setFixedLengthStreamingMode(body.length);
+		try (OutputStream out = connection.getOutputStream()) {
+			out.write(body);
+		}
+		return answer(connection, "POST " + uri, expectedStatus);
+	}
+
+	private static HttpURLConnection open(URI uri, Map<String, String> headers) throws IOException {
+		HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+		connection.setConnectTimeout(10_000);
+		connection.setReadTimeout(300_000);
+		headers.forEach(connection::setRequestProperty);
+		return connection;
+	}
+
+	private static byte[] answer(HttpURLConnection connection, String call, int expectedStatus) throws IOException {
+		int status = connection.getResponseCode();
+		byte[] body;
+		InputStream raw = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+		if (raw == null) {
+			body = new byte[0];
+		}
+		else {
+			try (InputStream in = "gzip".equals(connection.getContentEncoding()) ? new GZIPInputStream(raw) : raw) {
+				// read to the end: the connection then goes back to the keep-alive cache
+				body = in.readAllBytes();
+			}
+		}
+		if (status != expectedStatus) {
+			throw new IllegalStateException(call + " answered " + status + ": " + new String(body, StandardCharsets.UTF_8));
+		}
+		return body;
+	}
+
+}
