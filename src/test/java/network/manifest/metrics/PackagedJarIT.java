@@ -11,9 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.xerial.snappy.Snappy;
 
-import network.manifest.metrics.ingest.proto.RemoteWriteV1;
+import network.manifest.metrics.support.RemoteWriteProbe;
 import network.manifest.metrics.support.TestDatabase;
 
 /**
@@ -54,33 +50,16 @@ class PackagedJarIT {
 				.until(() -> status(http, port, "/actuator/health/readiness") == 200);
 			assertThat(status(http, port, "/rpc/get_all_latest_mainnet_metrics")).isEqualTo(200);
 			// remote write needs the native snappy library and the generated protobuf classes from the jar
-			HttpResponse<String> write = http.send(remoteWrite(port), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> write = http.send(RemoteWriteProbe.request(port, "packaged_jar_probe"),
+					HttpResponse.BodyHandlers.ofString());
 			assertThat(write.statusCode()).as(write.body()).isEqualTo(204);
-			try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-					"SELECT count(*) FROM internal.prometheus_remote_write WHERE name = 'packaged_jar_probe'")) {
-				rs.next();
-				assertThat(rs.getLong(1)).isEqualTo(1);
-			}
+			assertThat(RemoteWriteProbe.storedRows(db, "packaged_jar_probe")).isEqualTo(1);
 		}
 		finally {
 			app.destroy();
 			assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s of SIGTERM").isTrue();
 		}
 		assertThat(Files.readString(log)).as(log.toString()).doesNotContain("APPLICATION FAILED TO START");
-	}
-
-	private static HttpRequest remoteWrite(int port) throws IOException {
-		RemoteWriteV1.WriteRequest body = RemoteWriteV1.WriteRequest.newBuilder()
-			.addTimeseries(RemoteWriteV1.TimeSeries.newBuilder()
-				.addLabels(RemoteWriteV1.Label.newBuilder().setName("__name__").setValue("packaged_jar_probe"))
-				.addSamples(RemoteWriteV1.Sample.newBuilder().setValue(1).setTimestamp(System.currentTimeMillis())))
-			.build();
-		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/write"))
-			.header("Content-Type", "application/x-protobuf")
-			.header("Content-Encoding", "snappy")
-			.header("X-Prometheus-Remote-Write-Version", "0.1.0")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(body.toByteArray())))
-			.build();
 	}
 
 	private static int status(HttpClient http, int port, String path) throws InterruptedException {

@@ -8,9 +8,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,9 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.xerial.snappy.Snappy;
 
-import network.manifest.metrics.ingest.proto.RemoteWriteV1;
+import network.manifest.metrics.support.RemoteWriteProbe;
 import network.manifest.metrics.support.TestDatabase;
 
 /**
@@ -49,7 +46,8 @@ class GracefulShutdownTest {
 			try (Statement st = blocker.createStatement()) {
 				st.execute("LOCK TABLE internal.prometheus_remote_write IN EXCLUSIVE MODE");
 			}
-			write = client.sendAsync(remoteWrite(port), HttpResponse.BodyHandlers.ofString());
+			write = client.sendAsync(RemoteWriteProbe.request(port, "graceful_shutdown_probe"),
+					HttpResponse.BodyHandlers.ofString());
 			await().atMost(Duration.ofSeconds(30)).until(() -> writersWaitingForTheLock(db) > 0);
 
 			shutdown = CompletableFuture.runAsync(app::close);
@@ -63,28 +61,10 @@ class GracefulShutdownTest {
 		shutdown.get();
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
 		assertThat(app.isActive()).isFalse();
-		try (Connection c = db.connect(); Statement st = c.createStatement();
-				ResultSet rs = st.executeQuery(
-						"SELECT count(*) FROM internal.prometheus_remote_write WHERE name = 'graceful_shutdown_probe'")) {
-			rs.next();
-			assertThat(rs.getLong(1)).as("the acknowledged sample is stored").isEqualTo(1);
-		}
+		assertThat(RemoteWriteProbe.storedRows(db, "graceful_shutdown_probe")).as("the acknowledged sample is stored")
+			.isEqualTo(1);
 		assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", port), 1000))
 			.isInstanceOf(ConnectException.class);
-	}
-
-	private static HttpRequest remoteWrite(int port) throws IOException {
-		RemoteWriteV1.WriteRequest body = RemoteWriteV1.WriteRequest.newBuilder()
-			.addTimeseries(RemoteWriteV1.TimeSeries.newBuilder()
-				.addLabels(RemoteWriteV1.Label.newBuilder().setName("__name__").setValue("graceful_shutdown_probe"))
-				.addSamples(RemoteWriteV1.Sample.newBuilder().setValue(1).setTimestamp(System.currentTimeMillis())))
-			.build();
-		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/write"))
-			.header("Content-Type", "application/x-protobuf")
-			.header("Content-Encoding", "snappy")
-			.header("X-Prometheus-Remote-Write-Version", "0.1.0")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(body.toByteArray())))
-			.build();
 	}
 
 	private static long writersWaitingForTheLock(TestDatabase.Database db) throws SQLException {
