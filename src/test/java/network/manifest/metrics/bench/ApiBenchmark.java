@@ -17,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -92,14 +90,13 @@ final class ApiBenchmark {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
+	private static final int MAX_WARM_UP_ROUNDS = 40;
+
 	private final BenchmarkSettings settings;
 
 	private final String base;
 
 	private final TestDatabase.Database database;
-
-	/** The direct-SQL callers' connections, one per concurrent caller. */
-	private final BlockingQueue<Connection> floorConnections = new LinkedBlockingQueue<>();
 
 	ApiBenchmark(BenchmarkSettings settings, int port, TestDatabase.Database database) {
 		this.settings = settings;
@@ -125,27 +122,18 @@ final class ApiBenchmark {
 
 	/** Every dashboard shape over the data loaded, ranges ending now. */
 	Measured measureShapes() throws Exception {
-		for (int i = 0; i < settings.apiConcurrency(); i++) {
-			Connection c = database.connect();
+		try (FloorConnections connections = new FloorConnections(database, settings.apiConcurrency(), c -> {
 			try (Statement st = c.createStatement()) {
 				st.execute("SET TimeZone = 'UTC'");
 			}
-			floorConnections.add(c);
-		}
-		try {
+		})) {
 			List<Shape> shapes = shapes(Instant.now());
-			WarmUp.Outcome warmUp = warmUp(shapes);
+			WarmUp.Outcome warmUp = warmUp(shapes, connections);
 			List<ShapeResult> results = new ArrayList<>();
 			for (Shape shape : shapes) {
-				results.add(measure(shape));
+				results.add(measure(shape, connections));
 			}
 			return new Measured(warmUp, results);
-		}
-		finally {
-			for (Connection c : floorConnections) {
-				c.close();
-			}
-			floorConnections.clear();
 		}
 	}
 
@@ -193,27 +181,30 @@ final class ApiBenchmark {
 	}
 
 	/** Untimed rounds of every shape, mixed, over both paths, until the JIT compiler is quiet. */
-	private WarmUp.Outcome warmUp(List<Shape> shapes) throws Exception {
+	private WarmUp.Outcome warmUp(List<Shape> shapes, FloorConnections connections) throws Exception {
 		List<URI> uris = shapes.stream().map(s -> URI.create(base + s.query())).toList();
 		int calls = settings.apiRequests();
 		return WarmUp.untilCompilerQuiet(MAX_WARM_UP_ROUNDS, round -> {
 			Workers.run(settings.apiConcurrency(), calls, Long.MAX_VALUE,
 					() -> i -> BlockingHttp.get(uris.get(i % uris.size())));
-			Workers.run(settings.apiConcurrency(), calls, Long.MAX_VALUE, () -> new MixedSqlCalls(shapes));
+			Workers.run(settings.apiConcurrency(), calls, Long.MAX_VALUE, () -> new MixedSqlCalls(shapes, connections));
 		});
 	}
-
-	private static final int MAX_WARM_UP_ROUNDS = 40;
 
 	/** Direct-SQL calls of every shape in turn, on one floor connection. */
 	private final class MixedSqlCalls implements Workers.Job, AutoCloseable {
 
+		private final FloorConnections connections;
+
+		private final Connection connection;
+
 		private final List<SqlCall> calls = new ArrayList<>();
 
-		MixedSqlCalls(List<Shape> shapes) throws InterruptedException, SQLException {
-			Connection connection = floorConnections.take();
+		MixedSqlCalls(List<Shape> shapes, FloorConnections connections) throws InterruptedException, SQLException {
+			this.connections = connections;
+			this.connection = connections.take();
 			for (Shape shape : shapes) {
-				calls.add(new SqlCall(shape, connection));
+				calls.add(new SqlCall(shape, connection, null));
 			}
 		}
 
@@ -225,32 +216,32 @@ final class ApiBenchmark {
 		@Override
 		public void close() throws SQLException {
 			for (SqlCall call : calls) {
-				call.statement.close();
+				call.close();
 			}
-			floorConnections.add(calls.get(0).connection);
+			connections.giveBack(connection);
 		}
 
 	}
 
-	private ShapeResult measure(Shape shape) throws Exception {
+	private ShapeResult measure(Shape shape, FloorConnections connections) throws Exception {
 		URI uri = URI.create(base + shape.query());
 		// one call each to count the rows of an answer
 		int rows = JSON.readTree(BlockingHttp.get(uri)).size();
 		long sqlRows;
-		try (SqlCall call = new SqlCall(shape)) {
+		try (SqlCall call = new SqlCall(shape, connections)) {
 			sqlRows = call.call();
 		}
 		long limit = settings.apiMaxPerShape().toNanos();
 		// untimed rounds at the measured concurrency first: both paths reach steady state (JIT-compiled
 		// server and client code, warm pools and plan caches) before their latencies are compared
 		Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit, () -> i -> BlockingHttp.get(uri));
-		Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit, () -> new SqlCall(shape));
+		Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit, () -> new SqlCall(shape, connections));
 		CpuUse c0 = CpuUse.now();
 		LatencyStats overHttp = Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit,
 				() -> i -> BlockingHttp.get(uri));
 		CpuUse c1 = CpuUse.now();
 		LatencyStats direct = Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit,
-				() -> new SqlCall(shape));
+				() -> new SqlCall(shape, connections));
 		CpuUse c2 = CpuUse.now();
 		return new ShapeResult(shape, overHttp, direct, rows, sqlRows, c1.since(c0), c2.since(c1));
 	}
@@ -263,14 +254,18 @@ final class ApiBenchmark {
 
 		private final Connection connection;
 
+		/** Where the connection goes back on close; null when the caller keeps it. */
+		private final FloorConnections owner;
+
 		private final PreparedStatement statement;
 
-		SqlCall(Shape shape) throws InterruptedException, SQLException {
-			this(shape, floorConnections.take());
+		SqlCall(Shape shape, FloorConnections connections) throws InterruptedException, SQLException {
+			this(shape, connections.take(), connections);
 		}
 
-		SqlCall(Shape shape, Connection connection) throws SQLException {
+		SqlCall(Shape shape, Connection connection, FloorConnections owner) throws SQLException {
 			this.connection = connection;
+			this.owner = owner;
 			statement = connection.prepareStatement(shape.sql());
 			int i = 1;
 			for (String[] typed : shape.arguments().values()) {
@@ -295,7 +290,9 @@ final class ApiBenchmark {
 		@Override
 		public void close() throws SQLException {
 			statement.close();
-			floorConnections.add(connection);
+			if (owner != null) {
+				owner.giveBack(connection);
+			}
 		}
 
 	}

@@ -8,8 +8,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 
 import network.manifest.metrics.support.TestDatabase;
 
@@ -69,9 +67,6 @@ final class IngestBenchmark {
 
 	private final TestDatabase.Database database;
 
-	/** The COPY floor's connections, one per client. */
-	private final BlockingQueue<Connection> floorConnections = new LinkedBlockingQueue<>();
-
 	IngestBenchmark(BenchmarkSettings settings, int port, TestDatabase.Database database) {
 		this.settings = settings;
 		this.write = URI.create("http://127.0.0.1:" + port + "/write");
@@ -121,20 +116,17 @@ final class IngestBenchmark {
 		long rollupAfter = Tables.rollupRows(database);
 
 		createFloorTables();
-		openFloorConnections();
 		LatencyStats floor;
 		CpuUse floorCpu;
 		long floorRows;
-		try {
-			Workers.run(settings.clients(), warmUpWindows.size(), Long.MAX_VALUE, () -> new FloorCopy(generator, warmUpWindows));
+		try (FloorConnections connections = new FloorConnections(database, settings.clients(),
+				c -> c.setAutoCommit(false))) {
+			Workers.run(settings.clients(), warmUpWindows.size(), Long.MAX_VALUE, () -> new FloorCopy(generator, warmUpWindows, connections));
 			long floorBefore = floorRows();
 			CpuUse c1 = CpuUse.now();
-			floor = Workers.run(settings.clients(), windows.size(), Long.MAX_VALUE, () -> new FloorCopy(generator, windows));
+			floor = Workers.run(settings.clients(), windows.size(), Long.MAX_VALUE, () -> new FloorCopy(generator, windows, connections));
 			floorCpu = CpuUse.now().since(c1);
 			floorRows = floorRows() - floorBefore;
-		}
-		finally {
-			closeFloorConnections();
 		}
 		dropFloorTables();
 
@@ -163,12 +155,16 @@ final class IngestBenchmark {
 
 		private final List<long[]> windows;
 
+		private final FloorConnections connections;
+
 		private final Connection connection;
 
-		FloorCopy(TrafficGenerator generator, List<long[]> windows) throws InterruptedException {
+		FloorCopy(TrafficGenerator generator, List<long[]> windows, FloorConnections connections)
+				throws InterruptedException {
 			this.generator = generator;
 			this.windows = windows;
-			this.connection = floorConnections.take();
+			this.connections = connections;
+			this.connection = connections.take();
 		}
 
 		@Override
@@ -181,24 +177,9 @@ final class IngestBenchmark {
 
 		@Override
 		public void close() {
-			floorConnections.add(connection);
+			connections.giveBack(connection);
 		}
 
-	}
-
-	private void openFloorConnections() throws SQLException {
-		for (int i = 0; i < settings.clients(); i++) {
-			Connection c = database.connect();
-			c.setAutoCommit(false);
-			floorConnections.add(c);
-		}
-	}
-
-	private void closeFloorConnections() throws SQLException {
-		for (Connection c : floorConnections) {
-			c.close();
-		}
-		floorConnections.clear();
 	}
 
 	private long floorRows() throws SQLException {
