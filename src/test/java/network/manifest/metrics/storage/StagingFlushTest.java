@@ -238,6 +238,40 @@ class StagingFlushTest {
 		assertThat(value(c, "SELECT count(*) FROM internal.prometheus_remote_write WHERE schema = 'once'")).isEqualTo("3");
 	}
 
+	@Test
+	void aBatchWhoseLastSampleIsStoredAlreadyStoresTheOthersOnceAndRollsUpOnlyThem() throws SQLException {
+		String insert = "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES ";
+		update(c, insert + "('2025-01-01 14:01:05+00', 100, 'mixed', 'mixed', 3)");
+		c.setAutoCommit(false);
+		try {
+			// in key order the stored sample comes last: the first two were inserted before the conflict showed
+			update(c, insert + "('2025-01-01 14:00:10+00', 100, 'mixed', 'mixed', 5), "
+					+ "('2025-01-01 14:00:20+00', 100, 'mixed', 'mixed', 7), "
+					+ "('2025-01-01 14:01:05+00', 100, 'mixed', 'mixed', 100)");
+			assertThat(value(c, "SELECT current_setting('gateway.inserted_rows')")).isEqualTo("2");
+			c.commit();
+		}
+		finally {
+			c.setAutoCommit(true);
+		}
+		assertThat(rows(c, "SELECT time, value FROM internal.prometheus_remote_write WHERE schema = 'mixed' ORDER BY 1"))
+			.containsExactly("2025-01-01 14:00:10+00|5", "2025-01-01 14:00:20+00|7", "2025-01-01 14:01:05+00|3");
+		assertThat(rows(c, "SELECT bucket, max_value, last_value FROM internal.metric_rollup_1m WHERE schema = 'mixed' "
+				+ "ORDER BY 1")).containsExactly("2025-01-01 14:00:00+00|7|7", "2025-01-01 14:01:00+00|3|3");
+		assertThat(value(c, "SELECT max_calculated FROM internal.metric_rollup_1h WHERE schema = 'mixed'")).isEqualTo("7");
+	}
+
+	@Test
+	void aSampleTwiceInOneStatementIsStoredOnceWithTheSmallerValue() throws SQLException {
+		update(c, "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES "
+				+ "('2025-01-01 15:00:10+00', 100, 'twice_in_one', 'twice_in_one', 8), "
+				+ "('2025-01-01 15:00:10+00', 100, 'twice_in_one', 'twice_in_one', 4)");
+		assertThat(rows(c, "SELECT value FROM internal.prometheus_remote_write WHERE schema = 'twice_in_one'"))
+			.containsExactly("4");
+		assertThat(rows(c, "SELECT max_value, last_value FROM internal.metric_rollup_1m WHERE schema = 'twice_in_one'"))
+			.containsExactly("4|4");
+	}
+
 	/** Waits until the backend {@code pid} waits for a lock (its transaction is blocked by another). */
 	static void awaitLockWait(int pid) throws SQLException, InterruptedException {
 		Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
