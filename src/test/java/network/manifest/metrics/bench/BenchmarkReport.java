@@ -78,9 +78,10 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 				"- Ingest: %d series, %s of 1-minute samples = %s samples in %d requests (%d points per series, "
 						+ "about %s samples per request, %.1f MiB snappy), %d concurrent clients, `POST /write` (blocking "
 						+ "keep-alive client), after untimed warm-up rounds over the preceding ranges (a tenth as many "
-						+ "requests each) until the JIT compiler was quiet (%s, %d requests). COPY floor: the same rows by "
+						+ "requests each; from the sixth on, the first five rounds' requests again, which add no rows) until the "
+						+ "JIT compiler was quiet (%s, %d requests). COPY floor: the same rows by "
 						+ "%d concurrent COPY clients into scratch tables `LIKE` the raw tables including their indexes, "
-						+ "one transaction per request, after the same warm-up windows.\n",
+						+ "one transaction per request, after the fresh warm-up rounds' windows.\n",
 				settings.series(), span(settings.ingestMinutes()), count(ingest.samples()), ingest.requests(),
 				settings.pointsPerSeries(), count(ingest.samples() / Math.max(1, ingest.requests())),
 				ingest.bodyBytes() / (double) (1 << 20), settings.clients(), warmUp(ingest.warmUp()),
