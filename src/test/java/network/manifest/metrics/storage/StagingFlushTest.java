@@ -241,13 +241,13 @@ class StagingFlushTest {
 	@Test
 	void aBatchWhoseLastSampleIsStoredAlreadyStoresTheOthersOnceAndRollsUpOnlyThem() throws SQLException {
 		String insert = "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES ";
-		update(c, insert + "('2025-01-01 14:01:05+00', 100, 'mixed', 'mixed', 3)");
+		update(c, insert + "('2025-01-01 14:01:05+00', 200, 'mixed', 'mixed', 3)");
 		c.setAutoCommit(false);
 		try {
 			// in key order the stored sample comes last: the first two were inserted before the conflict showed
-			update(c, insert + "('2025-01-01 14:00:10+00', 100, 'mixed', 'mixed', 5), "
-					+ "('2025-01-01 14:00:20+00', 100, 'mixed', 'mixed', 7), "
-					+ "('2025-01-01 14:01:05+00', 100, 'mixed', 'mixed', 100)");
+			update(c, insert + "('2025-01-01 14:00:10+00', 200, 'mixed', 'mixed', 5), "
+					+ "('2025-01-01 14:00:20+00', 200, 'mixed', 'mixed', 7), "
+					+ "('2025-01-01 14:01:05+00', 200, 'mixed', 'mixed', 100)");
 			assertThat(value(c, "SELECT current_setting('gateway.inserted_rows')")).isEqualTo("2");
 			c.commit();
 		}
@@ -262,10 +262,42 @@ class StagingFlushTest {
 	}
 
 	@Test
+	void aMinuteTwoConcurrentWritersCreateIsMergedNotLost() throws Exception {
+		String insert = "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES ";
+		try (Connection first = db.connect(); Connection second = db.connect()) {
+			first.setAutoCommit(false);
+			second.setAutoCommit(false);
+			update(first, insert + "('2025-01-01 16:00:20+00', 300, 'race', 'race', 4)");
+			int secondPid = Integer.parseInt(value(second, "SELECT pg_backend_pid()"));
+			// Another series, the same minute: the second writer waits for the first's uncommitted minute row,
+			// then must merge into it, not replace it.
+			CompletableFuture<String> blocked = CompletableFuture.supplyAsync(() -> {
+				try {
+					update(second, insert + "('2025-01-01 16:00:40+00', 301, 'race', 'race', 2)");
+					String inserted = value(second, "SELECT current_setting('gateway.inserted_rows')");
+					second.commit();
+					return inserted;
+				}
+				catch (SQLException e) {
+					throw new IllegalStateException(e);
+				}
+			});
+			awaitLockWait(secondPid);
+			assertThat(blocked).isNotDone();
+			first.commit();
+			assertThat(blocked.get(30, TimeUnit.SECONDS)).isEqualTo("1");
+		}
+		assertThat(rows(c, "SELECT max_value, last_time, last_tag_id, last_value FROM internal.metric_rollup_1m "
+				+ "WHERE schema = 'race'")).containsExactly("4|2025-01-01 16:00:40+00|301|2");
+		assertThat(value(c, "SELECT max_calculated FROM internal.metric_rollup_1h WHERE schema = 'race'")).isEqualTo("2");
+		assertThat(value(c, "SELECT max_calculated FROM internal.metric_rollup_1d WHERE schema = 'race'")).isEqualTo("2");
+	}
+
+	@Test
 	void aSampleTwiceInOneStatementIsStoredOnceWithTheSmallerValue() throws SQLException {
 		update(c, "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES "
-				+ "('2025-01-01 15:00:10+00', 100, 'twice_in_one', 'twice_in_one', 8), "
-				+ "('2025-01-01 15:00:10+00', 100, 'twice_in_one', 'twice_in_one', 4)");
+				+ "('2025-01-01 15:00:10+00', 400, 'twice_in_one', 'twice_in_one', 8), "
+				+ "('2025-01-01 15:00:10+00', 400, 'twice_in_one', 'twice_in_one', 4)");
 		assertThat(rows(c, "SELECT value FROM internal.prometheus_remote_write WHERE schema = 'twice_in_one'"))
 			.containsExactly("4");
 		assertThat(rows(c, "SELECT max_value, last_value FROM internal.metric_rollup_1m WHERE schema = 'twice_in_one'"))
