@@ -33,6 +33,12 @@ final class SampleValues {
 		if (v == Math.rint(v) && Math.abs(v) < EXACT_LONG_LIMIT) {
 			return Long.toString((long) v);
 		}
+		// Between 10^-3 and 10^7 the digits come in plain notation, and a non-integral double there has no
+		// shorter one-digit form: already the text wanted, without the BigDecimal round trip (gauges' case).
+		String digits = NumberOutput.toString(v, true);
+		if (digits.indexOf('E') < 0) {
+			return digits;
+		}
 		return shortest(v).toPlainString();
 	}
 

@@ -58,6 +58,20 @@ class SampleValuesTest {
 	}
 
 	@Test
+	void gaugeSizedValuesGiveTheSameTextAsTheGeneralPath() {
+		SplittableRandom random = new SplittableRandom(7);
+		for (int i = 0; i < 50_000; i++) {
+			// 1 to 17 significant digits, from 10^-4 to 10^8: both sides of the plain-notation range
+			int digits = 1 + random.nextInt(17);
+			BigDecimal unscaled = BigDecimal.valueOf(random.nextLong(1, (long) Math.pow(10, Math.min(digits, 18))));
+			double v = unscaled.scaleByPowerOfTen(random.nextInt(-4 - digits, 9 - digits)).doubleValue()
+					* (random.nextBoolean() ? 1 : -1);
+			assertThat(SampleValues.toDecimalText(v)).as("text of %s", v)
+				.isEqualTo(SampleValues.shortest(v).toPlainString());
+		}
+	}
+
+	@Test
 	void nanAndInfinityAreNotStored() {
 		assertThat(SampleValues.isStored(Double.NaN)).isFalse();
 		assertThat(SampleValues.isStored(Double.longBitsToDouble(SampleValues.STALE_NAN_BITS))).isFalse();
