@@ -59,17 +59,16 @@ record ApiFunction(String schema, String name, List<Parameter> parameters, Shape
 
 	/** PostgREST's rule: the given names are all required parameters plus any of the defaulted ones. */
 	boolean accepts(Set<String> given) {
+		int known = 0;
 		for (Parameter p : parameters) {
-			if (p.required() && !given.contains(p.name())) {
+			if (given.contains(p.name())) {
+				known++;
+			}
+			else if (p.required()) {
 				return false;
 			}
 		}
-		Set<String> known = parameterNames();
-		return known.containsAll(given);
-	}
-
-	Set<String> parameterNames() {
-		return parameters.stream().map(Parameter::name).collect(Collectors.toUnmodifiableSet());
+		return known == given.size();
 	}
 
 	Optional<Column> column(String name) {

@@ -64,7 +64,12 @@ class CallPlanner {
 	private ApiFunction resolve(RpcRequest request, ApiCatalog catalog) {
 		Set<String> given = request.arguments().keySet();
 		List<ApiFunction> overloads = catalog.overloads(request.function());
-		List<ApiFunction> matches = overloads.stream().filter(f -> f.accepts(given)).toList();
+		List<ApiFunction> matches = new ArrayList<>(1);
+		for (ApiFunction f : overloads) {
+			if (f.accepts(given)) {
+				matches.add(f);
+			}
+		}
 		String qualified = catalog.schema() + "." + request.function();
 		if (matches.size() == 1) {
 			return matches.get(0);
