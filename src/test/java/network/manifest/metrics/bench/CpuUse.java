@@ -10,11 +10,12 @@ import java.util.stream.Stream;
 
 /**
  * CPU time used while a phase ran: by the service's request threads (Tomcat's), by the whole JVM (the
- * service, the benchmark's clients, JIT and GC) and by the local PostgreSQL server's processes (read
- * from /proc; -1 when the database runs elsewhere). The phases measured keep their database connections
- * open, so no backend exits and takes its CPU time with it.
+ * service, the benchmark's clients, JIT and GC), by the JVM's JIT compiler and garbage collector threads
+ * (part of the JVM's; read from /proc/self/task, -1 where there is none) and by the local PostgreSQL
+ * server's processes (read from /proc; -1 when the database runs elsewhere). The phases measured keep
+ * their database connections open, so no backend exits and takes its CPU time with it.
  */
-record CpuUse(long serviceNanos, long jvmNanos, long postgresNanos) {
+record CpuUse(long serviceNanos, long jvmNanos, long jitAndGcNanos, long postgresNanos) {
 
 	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -30,7 +31,7 @@ record CpuUse(long serviceNanos, long jvmNanos, long postgresNanos) {
 		}
 		long jvm = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
 				? os.getProcessCpuTime() : -1;
-		return new CpuUse(service, jvm, postgres());
+		return new CpuUse(service, jvm, jitAndGc(), postgres());
 	}
 
 	/** Milliseconds of each part per event (call, request); -1 where unknown. */
@@ -40,6 +41,10 @@ record CpuUse(long serviceNanos, long jvmNanos, long postgresNanos) {
 
 	double jvmMillisPer(long events) {
 		return per(jvmNanos, events);
+	}
+
+	double jitAndGcMillisPer(long events) {
+		return per(jitAndGcNanos, events);
 	}
 
 	double postgresMillisPer(long events) {
@@ -52,12 +57,42 @@ record CpuUse(long serviceNanos, long jvmNanos, long postgresNanos) {
 
 	CpuUse since(CpuUse start) {
 		return new CpuUse(serviceNanos - start.serviceNanos, jvmNanos - start.jvmNanos,
-				postgresNanos < 0 || start.postgresNanos < 0 ? -1 : postgresNanos - start.postgresNanos);
+				difference(jitAndGcNanos, start.jitAndGcNanos), difference(postgresNanos, start.postgresNanos));
+	}
+
+	private static long difference(long end, long start) {
+		return end < 0 || start < 0 ? -1 : end - start;
 	}
 
 	/** Tomcat's request threads and its acceptor and poller. */
 	private static boolean isService(String name) {
 		return name.startsWith("http-nio-");
+	}
+
+	/**
+	 * HotSpot's JIT compiler threads ({@code C1/C2 CompilerThre…}) and garbage collector threads
+	 * ({@code GC Thread#…}, {@code G1 …}), which the ThreadMXBean does not list, by their names in /proc.
+	 */
+	private static long jitAndGc() {
+		try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+			return tasks.filter(t -> isJitOrGc(comm(t))).mapToLong(CpuUse::ticks).sum() * CLOCK_TICK_NANOS;
+		}
+		catch (IOException | RuntimeException e) {
+			return -1;
+		}
+	}
+
+	private static boolean isJitOrGc(String name) {
+		return name.contains("CompilerThre") || name.startsWith("GC Thread") || name.startsWith("G1 ");
+	}
+
+	private static String comm(Path task) {
+		try {
+			return Files.readString(task.resolve("comm")).strip();
+		}
+		catch (IOException e) {
+			return "";
+		}
 	}
 
 	private static long postgres() {
@@ -78,14 +113,29 @@ record CpuUse(long serviceNanos, long jvmNanos, long postgresNanos) {
 			if (!stat.substring(stat.indexOf('(') + 1, close).equals("postgres")) {
 				return 0;
 			}
-			String[] f = stat.substring(close + 2).split(" ");
-			// fields 14 and 15 of proc(5): utime, stime (the connections measured stay open, so no
-			// backend's time moves to the postmaster's reaped-children counters mid-phase)
-			return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+			return ticks(stat);
 		}
 		catch (IOException | RuntimeException e) {
 			return 0;
 		}
+	}
+
+	/** utime + stime of a process or thread, in clock ticks; 0 when it has gone. */
+	private static long ticks(Path procOrTask) {
+		try {
+			return ticks(Files.readString(procOrTask.resolve("stat")));
+		}
+		catch (IOException | RuntimeException e) {
+			return 0;
+		}
+	}
+
+	private static long ticks(String stat) {
+		int close = stat.lastIndexOf(')');
+		String[] f = stat.substring(close + 2).split(" ");
+		// fields 14 and 15 of proc(5): utime, stime (the connections measured stay open, so no backend's
+		// time moves to the postmaster's reaped-children counters mid-phase)
+		return Long.parseLong(f[11]) + Long.parseLong(f[12]);
 	}
 
 }
