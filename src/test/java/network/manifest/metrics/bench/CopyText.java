@@ -1,30 +1,31 @@
 package network.manifest.metrics.bench;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 import network.manifest.metrics.bench.TrafficGenerator.Series;
 import network.manifest.metrics.ingest.IngestEncoding;
 
 /**
  * Rows of generated series in COPY text format: the raw-table rows the service stores for them
- * ({@code time, tag_id, name, schema, value}) and their tag rows.
+ * ({@code time, tag_id, name, schema, value}) and their tag rows. The rows go to the server series by
+ * series, as they are formatted: a window's whole text would be a few hundred KB per COPY, arrays that
+ * G1 allocates as humongous objects and that start a concurrent collection each, on the client's time.
  */
 final class CopyText {
 
-	private final StringBuilder internal = new StringBuilder(1 << 16);
+	private final List<Series> internal = new ArrayList<>();
 
-	private final StringBuilder cumsum = new StringBuilder(1 << 10);
-
-	private final StringBuilder internalTags = new StringBuilder();
-
-	private final StringBuilder cumsumTags = new StringBuilder();
+	private final List<Series> cumsum = new ArrayList<>();
 
 	private long rows;
 
@@ -32,28 +33,10 @@ final class CopyText {
 	static CopyText of(Iterable<Series> window) {
 		CopyText text = new CopyText();
 		for (Series s : window) {
-			text.add(s);
+			(s.spec().cumsum() ? text.cumsum : text.internal).add(s);
+			text.rows += s.samples();
 		}
 		return text;
-	}
-
-	private void add(Series series) {
-		Map<String, String> labels = series.labels();
-		long tagId = IngestEncoding.tagId(labels, TrafficGenerator.HOST_TAG);
-		String middle = "\t" + tagId + "\t" + escape(series.spec().name()) + "\t" + escape(series.spec().schema()) + "\t";
-		StringBuilder out = series.spec().cumsum() ? cumsum : internal;
-		long[] times = series.times();
-		double[] values = series.values();
-		for (int i = 0; i < times.length; i++) {
-			out.append(Instant.ofEpochMilli(times[i])).append(middle).append(IngestEncoding.decimal(values[i])).append('\n');
-		}
-		rows += times.length;
-		StringBuilder tags = series.spec().cumsum() ? cumsumTags : internalTags;
-		tags.append(tagId).append('\t').append(field(labels.getOrDefault("host", TrafficGenerator.HOST_TAG)));
-		for (String column : new String[] { "instance", "country_name", "city", "supply", "excluded_supply", "amount" }) {
-			tags.append('\t').append(field(labels.get(column)));
-		}
-		tags.append('\n');
 	}
 
 	long rows() {
@@ -62,27 +45,60 @@ final class CopyText {
 
 	/** COPYs the sample rows into two tables (internal rows, cumsum rows) with the raw tables' columns. */
 	void copySamples(Connection c, String internalTable, String cumsumTable) throws SQLException {
-		copy(c, "COPY " + internalTable + " (time, tag_id, name, schema, value) FROM STDIN", internal);
-		copy(c, "COPY " + cumsumTable + " (time, tag_id, name, schema, value) FROM STDIN", cumsum);
+		copy(c, "COPY " + internalTable + " (time, tag_id, name, schema, value) FROM STDIN", internal, CopyText::samples);
+		copy(c, "COPY " + cumsumTable + " (time, tag_id, name, schema, value) FROM STDIN", cumsum, CopyText::samples);
 	}
 
 	/** COPYs the tag rows into two tag tables (of the internal and the cumsum series). */
 	void copyTags(Connection c, String internalTagTable, String cumsumTagTable) throws SQLException {
 		String columns = " (tag_id, host, instance, country_name, city, supply, excluded_supply, amount) FROM STDIN";
-		copy(c, "COPY " + internalTagTable + columns, internalTags);
-		copy(c, "COPY " + cumsumTagTable + columns, cumsumTags);
+		copy(c, "COPY " + internalTagTable + columns, internal, CopyText::tag);
+		copy(c, "COPY " + cumsumTagTable + columns, cumsum, CopyText::tag);
 	}
 
-	private static void copy(Connection c, String sql, StringBuilder rows) throws SQLException {
-		if (rows.isEmpty()) {
+	private static void samples(Series series, StringBuilder out) {
+		String middle = "\t" + tagId(series) + "\t" + escape(series.spec().name()) + "\t" + escape(series.spec().schema())
+				+ "\t";
+		long[] times = series.times();
+		double[] values = series.values();
+		for (int i = 0; i < times.length; i++) {
+			out.append(Instant.ofEpochMilli(times[i])).append(middle).append(IngestEncoding.decimal(values[i])).append('\n');
+		}
+	}
+
+	private static void tag(Series series, StringBuilder out) {
+		Map<String, String> labels = series.labels();
+		out.append(tagId(series)).append('\t').append(field(labels.getOrDefault("host", TrafficGenerator.HOST_TAG)));
+		for (String column : new String[] { "instance", "country_name", "city", "supply", "excluded_supply", "amount" }) {
+			out.append('\t').append(field(labels.get(column)));
+		}
+		out.append('\n');
+	}
+
+	private static long tagId(Series series) {
+		return IngestEncoding.tagId(series.labels(), TrafficGenerator.HOST_TAG);
+	}
+
+	private static void copy(Connection c, String sql, List<Series> series, BiConsumer<Series, StringBuilder> format)
+			throws SQLException {
+		if (series.isEmpty()) {
 			return;
 		}
+		CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
 		try {
-			c.unwrap(PGConnection.class).getCopyAPI()
-				.copyIn(sql, new ByteArrayInputStream(rows.toString().getBytes(StandardCharsets.UTF_8)));
+			StringBuilder text = new StringBuilder(1 << 13);
+			for (Series s : series) {
+				text.setLength(0);
+				format.accept(s, text);
+				byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+				copy.writeToCopy(bytes, 0, bytes.length);
+			}
+			copy.endCopy();
 		}
-		catch (java.io.IOException e) {
-			throw new SQLException("COPY failed: " + e.getMessage(), e);
+		finally {
+			if (copy.isActive()) {
+				copy.cancelCopy();
+			}
 		}
 	}
 
