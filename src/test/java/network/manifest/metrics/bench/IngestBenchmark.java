@@ -26,7 +26,7 @@ final class IngestBenchmark {
 	private static final int FRESH_WARM_UP_ROUNDS = 5;
 
 	/** Later rounds send the fresh rounds' requests again (duplicates: the same service code, no new rows). */
-	private static final int MAX_WARM_UP_ROUNDS = 15;
+	private static final int MAX_WARM_UP_ROUNDS = 60;
 
 	private static final Map<String, String> REMOTE_WRITE_HEADERS = Map.of("Content-Type", "application/x-protobuf",
 			"Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "0.1.0");
