@@ -78,13 +78,14 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 				"- Ingest: %d series, %s of 1-minute samples = %s samples in %d requests (%d points per series, "
 						+ "about %s samples per request, %.1f MiB snappy), %d concurrent clients, `POST /write` (blocking "
 						+ "keep-alive client), after untimed warm-up rounds over the preceding ranges (a tenth as many "
-						+ "requests each; from the sixth on, the first five rounds' requests again, which add no rows) until the "
+						+ "requests each; rounds after the first %d resend those rounds' requests, which add no rows) until the "
 						+ "JIT compiler was quiet (%s, %d requests). COPY floor: the same rows by "
 						+ "%d concurrent COPY clients into scratch tables `LIKE` the raw tables including their indexes, "
 						+ "one transaction per request, after the fresh warm-up rounds' windows.\n",
 				settings.series(), span(settings.ingestMinutes()), count(ingest.samples()), ingest.requests(),
 				settings.pointsPerSeries(), count(ingest.samples() / Math.max(1, ingest.requests())),
-				ingest.bodyBytes() / (double) (1 << 20), settings.clients(), warmUp(ingest.warmUp()),
+				ingest.bodyBytes() / (double) (1 << 20), settings.clients(), IngestBenchmark.FRESH_WARM_UP_ROUNDS,
+				warmUp(ingest.warmUp()),
 				ingest.warmUpRequests(), settings.clients()));
 		md.append(String.format(Locale.ROOT,
 				"- API: %d dashboard series, %s of 1-minute samples ending now = %s rows, loaded through the staging "

@@ -23,7 +23,7 @@ final class IngestBenchmark {
 	private static final String FLOOR_SCHEMA = "bench_floor";
 
 	/** Warm-up rounds over new ranges: each adds a tenth of the measured run's rows to the tables. */
-	private static final int FRESH_WARM_UP_ROUNDS = 5;
+	static final int FRESH_WARM_UP_ROUNDS = 10;
 
 	/** Later rounds send the fresh rounds' requests again (duplicates: the same service code, no new rows). */
 	private static final int MAX_WARM_UP_ROUNDS = 60;
