@@ -79,7 +79,8 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 						+ "about %s samples per request, %.1f MiB snappy), %d concurrent clients, `POST /write` (blocking "
 						+ "keep-alive client), after untimed warm-up rounds over the preceding ranges (a tenth as many "
 						+ "requests each; rounds after the first %d resend those rounds' requests, which add no rows) until the "
-						+ "JIT compiler was quiet (%s, %d requests). COPY floor: the same rows by "
+						+ "JIT compiler was quiet (%s), then ten one-minute requests of a stored minute per measured "
+						+ "request, for the code that runs once per request (%d warm-up requests in all). COPY floor: the same rows by "
 						+ "%d concurrent COPY clients into scratch tables `LIKE` the raw tables including their indexes, "
 						+ "one transaction per request, after the fresh warm-up rounds' windows.\n",
 				settings.series(), span(settings.ingestMinutes()), count(ingest.samples()), ingest.requests(),
