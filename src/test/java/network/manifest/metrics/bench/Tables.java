@@ -47,6 +47,18 @@ final class Tables {
 		return total;
 	}
 
+	/**
+	 * VACUUM (ANALYZE) of the whole database, so that the next measured phase starts with nothing left for
+	 * autovacuum from the one before (a phase's millions of inserted rows would otherwise be vacuumed and
+	 * analysed on the next phase's time).
+	 */
+	static void vacuum(TestDatabase.Database db) throws SQLException {
+		try (Connection c = db.connect(); Statement st = c.createStatement()) {
+			c.setAutoCommit(true);
+			st.execute("VACUUM (ANALYZE)");
+		}
+	}
+
 	/** Empties the raw, tag and rollup tables (between the ingest and the API part). */
 	static void truncateData(TestDatabase.Database db) throws SQLException {
 		try (Connection c = db.connect(); Statement st = c.createStatement()) {
