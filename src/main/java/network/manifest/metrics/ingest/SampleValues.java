@@ -33,23 +33,27 @@ final class SampleValues {
 		if (v == Math.rint(v) && Math.abs(v) < EXACT_LONG_LIMIT) {
 			return Long.toString((long) v);
 		}
+		requireStored(v);
 		// Between 10^-3 and 10^7 the digits come in plain notation, and a non-integral double there has no
 		// shorter one-digit form: already the text wanted, without the BigDecimal round trip (gauges' case).
 		String digits = NumberOutput.toString(v, true);
 		if (digits.indexOf('E') < 0) {
 			return digits;
 		}
-		return shortest(v).toPlainString();
+		return shortest(v, digits).toPlainString();
 	}
 
 	static BigDecimal shortest(double v) {
-		if (!isStored(v)) {
-			throw new IllegalArgumentException("not a finite value: " + v);
-		}
+		requireStored(v);
 		if (v == 0) {
 			return BigDecimal.ZERO;
 		}
-		BigDecimal d = new BigDecimal(NumberOutput.toString(v, true)).stripTrailingZeros();
+		return shortest(v, NumberOutput.toString(v, true));
+	}
+
+	/** The shortest decimal of a finite, non-zero v from its Schubfach digits. */
+	private static BigDecimal shortest(double v, String digits) {
+		BigDecimal d = new BigDecimal(digits).stripTrailingZeros();
 		if (d.precision() == 2) {
 			BigDecimal oneDigit = oneDigit(v);
 			if (oneDigit != null) {
@@ -57,6 +61,12 @@ final class SampleValues {
 			}
 		}
 		return d;
+	}
+
+	private static void requireStored(double v) {
+		if (!isStored(v)) {
+			throw new IllegalArgumentException("not a finite value: " + v);
+		}
 	}
 
 	/** The one-significant-digit decimal that reads back as v, if there is one (closest wins). */

@@ -78,6 +78,9 @@ class SampleValuesTest {
 		assertThat(SampleValues.isStored(Double.POSITIVE_INFINITY)).isFalse();
 		assertThat(SampleValues.isStored(Double.NEGATIVE_INFINITY)).isFalse();
 		assertThatThrownBy(() -> SampleValues.shortest(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+		assertThatThrownBy(() -> SampleValues.toDecimalText(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+		assertThatThrownBy(() -> SampleValues.toDecimalText(Double.POSITIVE_INFINITY))
+			.isInstanceOf(IllegalArgumentException.class);
 	}
 
 }
