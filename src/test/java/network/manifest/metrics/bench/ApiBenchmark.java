@@ -92,6 +92,9 @@ final class ApiBenchmark {
 
 	private static final int MAX_WARM_UP_ROUNDS = 40;
 
+	/** Turns each path takes in the measured calls of a shape. */
+	private static final int MEASURED_BLOCKS = 5;
+
 	private final BenchmarkSettings settings;
 
 	private final String base;
@@ -236,14 +239,37 @@ final class ApiBenchmark {
 		// server and client code, warm pools and plan caches) before their latencies are compared
 		Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit, () -> i -> BlockingHttp.get(uri));
 		Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit, () -> new SqlCall(shape, connections));
-		CpuUse c0 = CpuUse.now();
-		LatencyStats overHttp = Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit,
-				() -> i -> BlockingHttp.get(uri));
-		CpuUse c1 = CpuUse.now();
-		LatencyStats direct = Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit,
-				() -> new SqlCall(shape, connections));
-		CpuUse c2 = CpuUse.now();
-		return new ShapeResult(shape, overHttp, direct, rows, sqlRows, c1.since(c0), c2.since(c1));
+		// The measured calls run in blocks, the two paths taking turns (HTTP, SQL, SQL, HTTP, HTTP, ...), so
+		// that both see the same phases of a machine whose speed drifts: one long run of each path compared
+		// the first half of a minute with the second.
+		int blocks = measuredBlocks(settings);
+		int perBlock = settings.apiRequests() / blocks;
+		List<LatencyStats> overHttp = new ArrayList<>();
+		List<LatencyStats> direct = new ArrayList<>();
+		CpuUse httpCpu = CpuUse.NONE;
+		CpuUse sqlCpu = CpuUse.NONE;
+		for (int b = 0; b < blocks; b++) {
+			for (int turn = 0; turn < 2; turn++) {
+				boolean http = (turn == 0) == (b % 2 == 0);
+				CpuUse c0 = CpuUse.now();
+				if (http) {
+					overHttp.add(Workers.run(settings.apiConcurrency(), perBlock, limit / blocks,
+							() -> i -> BlockingHttp.get(uri)));
+					httpCpu = httpCpu.plus(CpuUse.now().since(c0));
+				}
+				else {
+					direct.add(Workers.run(settings.apiConcurrency(), perBlock, limit / blocks,
+							() -> new SqlCall(shape, connections)));
+					sqlCpu = sqlCpu.plus(CpuUse.now().since(c0));
+				}
+			}
+		}
+		return new ShapeResult(shape, LatencyStats.combined(overHttp), LatencyStats.combined(direct), rows, sqlRows,
+				httpCpu, sqlCpu);
+	}
+
+	static int measuredBlocks(BenchmarkSettings settings) {
+		return Math.max(1, Math.min(MEASURED_BLOCKS, settings.apiRequests()));
 	}
 
 	/**

@@ -95,12 +95,14 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 						+ "tables with COPY (the database's ingestion interface: same flush triggers and rollups as the "
 						+ "service) by %d connections in %.0f s (%s rows/s). First untimed rounds of every shape "
 						+ "(%d calls per path and round) until the JIT compiler was quiet (%s). Then each shape: as many untimed "
-						+ "calls over each path, then up to %d measured calls (at most %d s) with concurrency %d over HTTP "
-						+ "(gzip accepted, blocking keep-alive client), then the same SQL over JDBC (connections as warm as the service's pool).\n\n",
+						+ "calls over each path, then up to %d measured calls per path (at most %d s) with concurrency %d over HTTP "
+						+ "(gzip accepted, blocking keep-alive client) and of the same SQL over JDBC (connections as warm as "
+						+ "the service's pool), in %d blocks per path taking turns (HTTP, SQL, SQL, HTTP, ...) so that both "
+						+ "see the same phases of the machine.\n\n",
 				api.loadSeries(), span(settings.apiMinutes()), count(api.loadRows()), settings.loadThreads(),
 				api.load().seconds(), count((long) api.load().perSecond(api.loadRows())), settings.apiRequests(),
 				warmUp(api.warmUp()), settings.apiRequests(), settings.apiMaxPerShape().toSeconds(),
-				settings.apiConcurrency()));
+				settings.apiConcurrency(), ApiBenchmark.measuredBlocks(settings)));
 
 		md.append("## Results\n\n| metric | value | target | met |\n|---|---|---|---|\n");
 		for (Row r : rows()) {

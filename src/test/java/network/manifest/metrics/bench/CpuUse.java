@@ -17,6 +17,9 @@ import java.util.stream.Stream;
  */
 record CpuUse(long serviceNanos, long jvmNanos, long jitAndGcNanos, long postgresNanos) {
 
+	/** Nothing used yet: the start of a sum of phases. */
+	static final CpuUse NONE = new CpuUse(0, 0, 0, 0);
+
 	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
 	private static final long CLOCK_TICK_NANOS = 10_000_000L;
@@ -58,6 +61,16 @@ record CpuUse(long serviceNanos, long jvmNanos, long jitAndGcNanos, long postgre
 	CpuUse since(CpuUse start) {
 		return new CpuUse(serviceNanos - start.serviceNanos, jvmNanos - start.jvmNanos,
 				difference(jitAndGcNanos, start.jitAndGcNanos), difference(postgresNanos, start.postgresNanos));
+	}
+
+	/** The CPU time of two phases together (e.g. the blocks of one path measured in turns). */
+	CpuUse plus(CpuUse other) {
+		return new CpuUse(serviceNanos + other.serviceNanos, jvmNanos + other.jvmNanos,
+				sum(jitAndGcNanos, other.jitAndGcNanos), sum(postgresNanos, other.postgresNanos));
+	}
+
+	private static long sum(long a, long b) {
+		return a < 0 || b < 0 ? -1 : a + b;
 	}
 
 	private static long difference(long end, long start) {

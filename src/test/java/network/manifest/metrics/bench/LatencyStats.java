@@ -1,6 +1,7 @@
 package network.manifest.metrics.bench;
 
 import java.util.Arrays;
+import java.util.List;
 
 /** Latencies of one measured run (nanoseconds) and its wall time: percentiles and throughput. */
 record LatencyStats(long[] sortedNanos, long wallNanos) {
@@ -9,6 +10,12 @@ record LatencyStats(long[] sortedNanos, long wallNanos) {
 		long[] sorted = nanos.clone();
 		Arrays.sort(sorted);
 		return new LatencyStats(sorted, wallNanos);
+	}
+
+	/** Several runs as one: all their latencies, and their wall times added. */
+	static LatencyStats combined(List<LatencyStats> runs) {
+		long[] nanos = runs.stream().flatMapToLong(r -> Arrays.stream(r.sortedNanos())).toArray();
+		return of(nanos, runs.stream().mapToLong(LatencyStats::wallNanos).sum());
 	}
 
 	int count() {
