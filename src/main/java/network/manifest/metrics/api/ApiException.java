@@ -5,7 +5,7 @@ import org.springframework.http.HttpHeaders;
 /**
  * Root of the API's errors. Each carries what PostgREST's error body and status carry: a stable code
  * (PGRST1xx request, 2xx catalog, 3xx JWT, 0xx connection; a SQLSTATE for database errors), message,
- * details and hint. {@link ApiErrorAdvice} renders them all.
+ * details and hint. {@link ApiErrors} renders them all.
  */
 abstract sealed class ApiException extends RuntimeException
 		permits RequestError, CatalogError, JwtError, DatabaseError {

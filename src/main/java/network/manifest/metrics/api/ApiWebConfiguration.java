@@ -1,28 +1,48 @@
 package network.manifest.metrics.api;
 
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.servlet.config.annotation.CorsRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.core.Ordered;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.CorsFilter;
 
-/** CORS like PostgREST's default, and response compression for the API's paths. */
+/** The {@code /rpc} servlet, and CORS like PostgREST's default and response compression for the API's paths. */
 @Configuration(proxyBeanMethods = false)
-class ApiWebConfiguration implements WebMvcConfigurer {
+class ApiWebConfiguration {
 
 	private static final String[] PATHS = { "/", "/openapi.json", "/rpc/*" };
 
-	@Override
-	public void addCorsMappings(CorsRegistry registry) {
-		for (String path : PATHS) {
-			registry.addMapping(path)
-				.allowedOrigins("*")
-				.allowedMethods("GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS", "HEAD")
-				.allowedHeaders("*")
-				.exposedHeaders("Content-Encoding", "Content-Location", "Content-Range", "Content-Type", "Date",
-						"Location", "Server", "Transfer-Encoding", "Range-Unit")
-				.maxAge(86400);
-		}
+	@Bean
+	ServletRegistrationBean<RpcServlet> rpcServlet(JwtAuthenticator authenticator, RpcRequestParser parser,
+			CallPlanner planner, RpcExecutor executor, ApiCatalogService catalogs, ApiErrors errors, ObjectMapper json) {
+		ServletRegistrationBean<RpcServlet> registration = new ServletRegistrationBean<>(
+				new RpcServlet(authenticator, parser, planner, executor, catalogs, errors, json), "/rpc/*");
+		registration.setLoadOnStartup(1);
+		return registration;
+	}
+
+	@Bean
+	FilterRegistrationBean<CorsFilter> apiCors() {
+		CorsConfiguration cors = new CorsConfiguration();
+		cors.setAllowedOrigins(List.of("*"));
+		cors.setAllowedMethods(List.of("GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS", "HEAD"));
+		cors.setAllowedHeaders(List.of("*"));
+		cors.setExposedHeaders(List.of("Content-Encoding", "Content-Location", "Content-Range", "Content-Type", "Date",
+				"Location", "Server", "Transfer-Encoding", "Range-Unit"));
+		cors.setMaxAge(86400L);
+		// every path the filter sees (it is mapped to the API's paths): Spring resolves a path below a
+		// servlet mapped to "/rpc/*" relative to it, so "/rpc/*" would match nothing here
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		source.registerCorsConfiguration("/**", cors);
+		FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
+		registration.addUrlPatterns(PATHS);
+		return registration;
 	}
 
 	@Bean
@@ -30,6 +50,8 @@ class ApiWebConfiguration implements WebMvcConfigurer {
 		FilterRegistrationBean<ResponseCompressionFilter> registration = new FilterRegistrationBean<>(
 				new ResponseCompressionFilter(properties.compression()));
 		registration.addUrlPatterns(PATHS);
+		// outside CORS, so that preflight answers carry Vary: Accept-Encoding like the others
+		registration.setOrder(Ordered.LOWEST_PRECEDENCE - 1);
 		return registration;
 	}
 

@@ -11,6 +11,11 @@ final class RequestError extends ApiException {
 		return new RequestError(400, "PGRST100", message, details);
 	}
 
+	/** A path under {@code /rpc/} that is not one function name. */
+	static RequestError invalidPath() {
+		return new RequestError(404, "PGRST125", "Invalid path specified in request URL", null);
+	}
+
 	static RequestError methodNotAllowed(String method) {
 		return new RequestError(405, "PGRST101", "Cannot use the " + method + " method on RPC", null);
 	}

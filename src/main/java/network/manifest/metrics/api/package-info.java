@@ -7,7 +7,7 @@
  *      ──► CallPlanner      ──► CallPlan            (against the ApiCatalog snapshot)
  *      ──► CallSql          ──► SQL + bound values
  *      ──► RpcExecutor      ──► RpcResult           (one transaction, role set locally)
- *      ──► RpcController renders it; ApiErrorAdvice renders every ApiException
+ *      ──► RpcServlet renders it, and every ApiException in PostgREST's error body (ApiErrors)
  * </pre>
  *
  * The catalog ({@link network.manifest.metrics.api.ApiCatalogService}) is loaded at start-up and swapped

@@ -99,6 +99,32 @@ class RpcCallTest extends ApiHttpTestBase {
 	}
 
 	@Test
+	void callsAreTimedUnderOnePathPatternForAllFunctions() {
+		long before = rpcRequests("200");
+		http.get("/rpc/t_sum?p_a=1&p_b=2");
+		http.get("/rpc/t_rows?p_from=2024-01-01T00%3A00%3A00Z&p_step=1+hour");
+		long notFoundBefore = rpcRequests("404");
+		http.get("/rpc/t_no_such_function");
+		assertThat(rpcRequests("200")).isEqualTo(before + 2);
+		assertThat(rpcRequests("404")).isEqualTo(notFoundBefore + 1);
+	}
+
+	private long rpcRequests(String status) {
+		var timer = meters.find("http.server.requests").tag("uri", "/rpc/{function}").tag("status", status).timer();
+		return timer == null ? 0 : timer.count();
+	}
+
+	@Test
+	void pathsThatAreNotOneFunctionNameAre404() {
+		for (String path : new String[] { "/rpc", "/rpc/", "/rpc/t_sum/extra" }) {
+			Http.Response r = http.get(path);
+			assertThat(r.status()).as(path).isEqualTo(404);
+			assertThat(r.json()).as(path)
+				.isEqualTo(error("PGRST125", null, null, "Invalid path specified in request URL"));
+		}
+	}
+
+	@Test
 	void unknownOrMissingArgumentsAre404WithTheRealSignatureAsHint() {
 		Http.Response r = http.get("/rpc/t_sum?p_a=1&p_x=2");
 		assertThat(r.status()).isEqualTo(404);
