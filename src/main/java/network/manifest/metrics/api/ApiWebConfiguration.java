@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
 
 /** The {@code /rpc} servlet, and CORS like PostgREST's default and response compression for the API's paths. */
@@ -36,10 +36,8 @@ class ApiWebConfiguration {
 		cors.setExposedHeaders(List.of("Content-Encoding", "Content-Location", "Content-Range", "Content-Type", "Date",
 				"Location", "Server", "Transfer-Encoding", "Range-Unit"));
 		cors.setMaxAge(86400L);
-		// every path the filter sees (it is mapped to the API's paths): Spring resolves a path below a
-		// servlet mapped to "/rpc/*" relative to it, so "/rpc/*" would match nothing here
-		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-		source.registerCorsConfiguration("/**", cors);
+		// one configuration for every path the filter is mapped to (the API's), without a per-request path match
+		CorsConfigurationSource source = request -> cors;
 		FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
 		registration.addUrlPatterns(PATHS);
 		return registration;
