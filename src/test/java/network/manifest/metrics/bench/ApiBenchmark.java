@@ -243,12 +243,13 @@ final class ApiBenchmark {
 		// that both see the same phases of a machine whose speed drifts: one long run of each path compared
 		// the first half of a minute with the second.
 		int blocks = measuredBlocks(settings);
-		int perBlock = settings.apiRequests() / blocks;
 		List<LatencyStats> overHttp = new ArrayList<>();
 		List<LatencyStats> direct = new ArrayList<>();
 		CpuUse httpCpu = CpuUse.NONE;
 		CpuUse sqlCpu = CpuUse.NONE;
 		for (int b = 0; b < blocks; b++) {
+			// the calls split as evenly as they go: the first blocks take one more each
+			int perBlock = settings.apiRequests() / blocks + (b < settings.apiRequests() % blocks ? 1 : 0);
 			for (int turn = 0; turn < 2; turn++) {
 				boolean http = (turn == 0) == (b % 2 == 0);
 				CpuUse c0 = CpuUse.now();
