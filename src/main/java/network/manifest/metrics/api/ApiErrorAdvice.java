@@ -1,12 +1,12 @@
 package network.manifest.metrics.api;
 
-import org.springframework.http.ResponseEntity;
+import java.io.IOException;
+
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
-import network.manifest.metrics.api.ApiErrors.Body;
-
-/** Errors of the API's Spring MVC endpoints ({@code /}, {@code /openapi.json}) as {@link ApiErrors} renders them. */
+/** Errors of the API's Spring MVC endpoints ({@code /}, {@code /openapi.json}), written by {@link ApiErrors}. */
 @RestControllerAdvice(assignableTypes = OpenApiController.class)
 class ApiErrorAdvice {
 
@@ -17,13 +17,13 @@ class ApiErrorAdvice {
 	}
 
 	@ExceptionHandler(ApiException.class)
-	ResponseEntity<Body> apiError(ApiException e) {
-		return ResponseEntity.status(e.status()).headers(e.headers()).contentType(RpcMediaTypes.JSON).body(errors.of(e));
+	void apiError(ApiException e, HttpServletResponse response) throws IOException {
+		errors.write(response, e);
 	}
 
 	@ExceptionHandler(RuntimeException.class)
-	ResponseEntity<Body> unexpected(RuntimeException e) {
-		return ResponseEntity.status(500).contentType(RpcMediaTypes.JSON).body(errors.unexpected(e));
+	void unexpected(RuntimeException e, HttpServletResponse response) throws IOException {
+		errors.writeUnexpected(response, e);
 	}
 
 }

@@ -17,7 +17,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 
-import network.manifest.metrics.api.ApiErrors.Body;
 import network.manifest.metrics.api.ApiFunction.Shape;
 import network.manifest.metrics.api.RpcExecutor.RequestContext;
 import network.manifest.metrics.api.RpcExecutor.RpcResult;
@@ -35,7 +34,7 @@ import network.manifest.metrics.api.RpcRequest.OutputFormat;
 class RpcServlet extends HttpServlet {
 
 	/** How {@code http.server.requests} names the calls ({@code uri} tag), one series for all functions. */
-	static final String PATH_PATTERN = "/rpc/{function}";
+	private static final String PATH_PATTERN = "/rpc/{function}";
 
 	private final transient JwtAuthenticator authenticator;
 
@@ -71,10 +70,10 @@ class RpcServlet extends HttpServlet {
 			call(request, response);
 		}
 		catch (ApiException e) {
-			writeError(response, e.status(), e.headers(), errors.of(e));
+			errors.write(response, e);
 		}
 		catch (RuntimeException e) {
-			writeError(response, 500, HttpHeaders.EMPTY, errors.unexpected(e));
+			errors.writeUnexpected(response, e);
 		}
 	}
 
@@ -151,21 +150,6 @@ class RpcServlet extends HttpServlet {
 			headers.put(name.toLowerCase(Locale.ROOT), String.join(", ", Collections.list(request.getHeaders(name))));
 		}
 		return json.writeValueAsString(headers);
-	}
-
-	private void writeError(HttpServletResponse response, int status, HttpHeaders headers, Body body)
-			throws IOException {
-		if (response.isCommitted()) {
-			// the status line is out: nothing left to do but end the response early
-			throw new IOException("API error after the response was committed: " + body.code() + " " + body.message());
-		}
-		response.resetBuffer();
-		response.setStatus(status);
-		headers.forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
-		response.setContentType(RpcMediaTypes.JSON.toString());
-		byte[] bytes = json.writeValueAsBytes(body);
-		response.setContentLength(bytes.length);
-		response.getOutputStream().write(bytes);
 	}
 
 }

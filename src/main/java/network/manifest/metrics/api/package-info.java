@@ -7,7 +7,7 @@
  *      ──► CallPlanner      ──► CallPlan            (against the ApiCatalog snapshot)
  *      ──► CallSql          ──► SQL + bound values
  *      ──► RpcExecutor      ──► RpcResult           (one transaction, role set locally)
- *      ──► RpcServlet renders it, and every ApiException in PostgREST's error body (ApiErrors)
+ *      ──► RpcServlet renders it; ApiErrors writes every ApiException in PostgREST's error body
  * </pre>
  *
  * The catalog ({@link network.manifest.metrics.api.ApiCatalogService}) is loaded at start-up and swapped
