@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
-import com.github.luben.zstd.Zstd;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,8 +27,11 @@ class ResponseCompressionFilter extends OncePerRequestFilter {
 
 	private final List<String> offered;
 
+	private final ZstdCompressor zstd;
+
 	ResponseCompressionFilter(ApiProperties.Compression settings) {
 		this.settings = settings;
+		this.zstd = new ZstdCompressor(settings.zstdLevel(), Runtime.getRuntime().availableProcessors() * 2);
 		List<String> codings = new ArrayList<>();
 		if (settings.zstd()) {
 			codings.add("zstd");
@@ -62,7 +64,7 @@ class ResponseCompressionFilter extends OncePerRequestFilter {
 		}
 		// read through the buffer's stream: no copy of the whole body (gzip), one for zstd's array API
 		byte[] compressed = coding.equals("zstd")
-				? Zstd.compress(buffered.getContentAsByteArray(), settings.zstdLevel())
+				? zstd.compress(buffered.getContentAsByteArray())
 				: gzip(buffered.getContentInputStream(), buffered.getContentSize());
 		response.setHeader(HttpHeaders.CONTENT_ENCODING, coding);
 		response.setContentLength(compressed.length);

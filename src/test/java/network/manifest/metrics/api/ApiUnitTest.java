@@ -3,8 +3,15 @@ package network.manifest.metrics.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.github.luben.zstd.Zstd;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -12,7 +19,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
 
-/** The parts that need no database: configuration, Accept-Encoding, the SQLSTATE table, in-lists. */
+/** The parts that need no database: configuration, Accept-Encoding, zstd, the SQLSTATE table, in-lists. */
 class ApiUnitTest {
 
 	@Configuration
@@ -43,6 +50,7 @@ class ApiUnitTest {
 			assertThat(p.statementTimeout()).isEqualTo(Duration.ofSeconds(10));
 			assertThat(p.jwtConfigured()).isFalse();
 			assertThat(p.compression().threshold()).isEqualTo(DataSize.ofKilobytes(1));
+			assertThat(p.compression().zstdLevel()).isEqualTo(1);
 		});
 	}
 
@@ -71,6 +79,42 @@ class ApiUnitTest {
 		assertThat(AcceptEncoding.choose("identity", offered)).isNull();
 		assertThat(AcceptEncoding.choose("gzip;q=0", offered)).isNull();
 		assertThat(AcceptEncoding.choose(null, offered)).isNull();
+	}
+
+	@Test
+	void reusedZstdContextsCompressEachBodyOnItsOwn() {
+		ZstdCompressor zstd = new ZstdCompressor(1, 1);
+		byte[] first = "[{\"value\":\"1\"}]".repeat(200).getBytes(StandardCharsets.UTF_8);
+		byte[] second = "[{\"value\":\"2\"}]".repeat(300).getBytes(StandardCharsets.UTF_8);
+		// one idle context: the second body reuses the first one's context, the third call a fresh one
+		for (byte[] body : List.of(first, second, first)) {
+			byte[] frame = zstd.compress(body);
+			assertThat(frame.length).isLessThan(body.length / 10);
+			// the frame declares its size, so that a client can allocate once
+			assertThat(Zstd.getFrameContentSize(frame)).isEqualTo(body.length);
+			assertThat(Zstd.decompress(frame, body.length)).isEqualTo(body);
+		}
+	}
+
+	@Test
+	void moreConcurrentCallersThanIdleZstdContextsEachGetTheirOwn() throws Exception {
+		ZstdCompressor zstd = new ZstdCompressor(1, 2);
+		ExecutorService threads = Executors.newFixedThreadPool(8);
+		try {
+			List<byte[]> bodies = new ArrayList<>();
+			List<Future<byte[]>> frames = new ArrayList<>();
+			for (int i = 0; i < 64; i++) {
+				byte[] body = ("[{\"n\":" + i + "}]").repeat(500 + i).getBytes(StandardCharsets.UTF_8);
+				bodies.add(body);
+				frames.add(threads.submit(() -> zstd.compress(body)));
+			}
+			for (int i = 0; i < 64; i++) {
+				assertThat(Zstd.decompress(frames.get(i).get(), bodies.get(i).length)).isEqualTo(bodies.get(i));
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
 	}
 
 	@Test
