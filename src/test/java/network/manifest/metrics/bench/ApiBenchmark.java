@@ -60,11 +60,12 @@ final class ApiBenchmark {
 	}
 
 	/**
-	 * @param rows rows of one answer (HTTP), @param sqlRows rows of one answer (direct SQL), @param httpCpu
-	 * CPU time of the measured HTTP calls, @param sqlCpu of the measured direct-SQL calls
+	 * @param rows rows of one answer (HTTP), @param sqlRows rows of one answer (direct SQL), @param coding the
+	 * {@code Content-Encoding} of the HTTP answers (null: none), @param httpCpu CPU time of the measured HTTP
+	 * calls, @param sqlCpu of the measured direct-SQL calls
 	 */
-	record ShapeResult(Shape shape, LatencyStats http, LatencyStats sql, int rows, long sqlRows, CpuUse httpCpu,
-			CpuUse sqlCpu) {
+	record ShapeResult(Shape shape, LatencyStats http, LatencyStats sql, int rows, long sqlRows, String coding,
+			CpuUse httpCpu, CpuUse sqlCpu) {
 
 		double overhead() {
 			return sql.p50() == 0 ? 0 : http.p50() / sql.p50();
@@ -189,7 +190,7 @@ final class ApiBenchmark {
 		int calls = settings.apiRequests();
 		return WarmUp.untilCompilerQuiet(MAX_WARM_UP_ROUNDS, round -> {
 			Workers.run(settings.apiConcurrency(), calls, Long.MAX_VALUE,
-					() -> i -> BlockingHttp.get(uris.get(i % uris.size())));
+					() -> i -> BlockingHttp.get(uris.get(i % uris.size()), settings.acceptEncoding()));
 			Workers.run(settings.apiConcurrency(), calls, Long.MAX_VALUE, () -> new MixedSqlCalls(shapes, connections));
 		});
 	}
@@ -229,7 +230,8 @@ final class ApiBenchmark {
 	private ShapeResult measure(Shape shape, FloorConnections connections) throws Exception {
 		URI uri = URI.create(base + shape.query());
 		// one call each to count the rows of an answer
-		int rows = JSON.readTree(BlockingHttp.get(uri)).size();
+		BlockingHttp.Answer first = BlockingHttp.get(uri, settings.acceptEncoding());
+		int rows = JSON.readTree(first.body()).size();
 		long sqlRows;
 		try (SqlCall call = new SqlCall(shape, connections)) {
 			sqlRows = call.call();
@@ -237,7 +239,8 @@ final class ApiBenchmark {
 		long limit = settings.apiMaxPerShape().toNanos();
 		// untimed rounds at the measured concurrency first: both paths reach steady state (JIT-compiled
 		// server and client code, warm pools and plan caches) before their latencies are compared
-		Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit, () -> i -> BlockingHttp.get(uri));
+		Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit,
+				() -> i -> BlockingHttp.get(uri, settings.acceptEncoding()));
 		Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit, () -> new SqlCall(shape, connections));
 		// The measured calls run in blocks, the two paths taking turns (HTTP, SQL, SQL, HTTP, HTTP, ...), so
 		// that both see the same phases of a machine whose speed drifts: one long run of each path compared
@@ -255,7 +258,7 @@ final class ApiBenchmark {
 				CpuUse c0 = CpuUse.now();
 				if (http) {
 					overHttp.add(Workers.run(settings.apiConcurrency(), perBlock, limit / blocks,
-							() -> i -> BlockingHttp.get(uri)));
+							() -> i -> BlockingHttp.get(uri, settings.acceptEncoding())));
 					httpCpu = httpCpu.plus(CpuUse.now().since(c0));
 				}
 				else {
@@ -266,7 +269,7 @@ final class ApiBenchmark {
 			}
 		}
 		return new ShapeResult(shape, LatencyStats.combined(overHttp), LatencyStats.combined(direct), rows, sqlRows,
-				httpCpu, sqlCpu);
+				first.coding(), httpCpu, sqlCpu);
 	}
 
 	static int measuredBlocks(BenchmarkSettings settings) {

@@ -96,13 +96,13 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 						+ "service) by %d connections in %.0f s (%s rows/s). First untimed rounds of every shape "
 						+ "(%d calls per path and round) until the JIT compiler was quiet (%s). Then each shape: as many untimed "
 						+ "calls over each path, then up to %d measured calls per path (at most %d s) with concurrency %d over HTTP "
-						+ "(gzip accepted, blocking keep-alive client) and of the same SQL over JDBC (connections as warm as "
+						+ "(`Accept-Encoding: %s`, blocking keep-alive client) and of the same SQL over JDBC (connections as warm as "
 						+ "the service's pool), in %d blocks per path taking turns (HTTP, SQL, SQL, HTTP, ...) so that both "
 						+ "see the same phases of the machine.\n\n",
 				api.loadSeries(), span(settings.apiMinutes()), count(api.loadRows()), settings.loadThreads(),
 				api.load().seconds(), count((long) api.load().perSecond(api.loadRows())), settings.apiRequests(),
 				warmUp(api.warmUp()), settings.apiRequests(), settings.apiMaxPerShape().toSeconds(),
-				settings.apiConcurrency(), ApiBenchmark.measuredBlocks(settings)));
+				settings.apiConcurrency(), settings.acceptEncoding(), ApiBenchmark.measuredBlocks(settings)));
 
 		md.append("## Results\n\n| metric | value | target | met |\n|---|---|---|---|\n");
 		for (Row r : rows()) {
@@ -110,12 +110,13 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 				.append(" | ").append(r.verdict()).append(" |\n");
 		}
 		md.append("\n## API calls in detail\n\n")
-			.append("| shape | rows | HTTP p50 | HTTP p99 | HTTP req/s | SQL p50 | SQL p99 | SQL req/s | HTTP / SQL p50 "
-					+ "| HTTP / SQL mean |\n")
-			.append("|---|---|---|---|---|---|---|---|---|---|\n");
+			.append("| shape | rows | HTTP coding | HTTP p50 | HTTP p99 | HTTP req/s | SQL p50 | SQL p99 | SQL req/s "
+					+ "| HTTP / SQL p50 | HTTP / SQL mean |\n")
+			.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
 		for (ApiBenchmark.ShapeResult s : api.shapes()) {
-			md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %.1f | %s | %s | %.1f | %s | %s |\n",
-					s.shape().label(), s.rows(), ms(s.http().p50()), ms(s.http().p99()), s.http().requestsPerSecond(),
+			md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %.1f | %s | %s | %.1f | %s | %s |\n",
+					s.shape().label(), s.rows(), s.coding() == null ? "none" : s.coding(), ms(s.http().p50()),
+					ms(s.http().p99()), s.http().requestsPerSecond(),
 					ms(s.sql().p50()), ms(s.sql().p99()), s.sql().requestsPerSecond(), ratio(s.overhead()),
 					ratio(s.meanOverhead())));
 		}

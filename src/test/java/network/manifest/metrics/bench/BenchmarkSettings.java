@@ -17,22 +17,26 @@ import java.time.Duration;
  * @param apiRequests measured calls per shape and path (HTTP, direct SQL)
  * @param apiMaxPerShape time limit per shape and path, cutting {@code apiRequests} short on slow shapes
  * @param loadThreads connections loading the API data set through the staging tables
+ * @param acceptEncoding the API callers' {@code Accept-Encoding}: by default what {@code curl --compressed}
+ *        sends (curl 7.88 and later, as Debian 12 ships it); current browsers offer the same codings
  * @param output where the results table is written
  */
 record BenchmarkSettings(String size, int series, long ingestMinutes, int pointsPerSeries, int clients,
 		long bigLabelEveryMinutes, long apiMinutes, int apiConcurrency, int apiRequests, Duration apiMaxPerShape,
-		int loadThreads, Path output) {
+		int loadThreads, String acceptEncoding, Path output) {
 
 	static final long DAY_MINUTES = 1440;
 
+	static final String CURL_ACCEPT_ENCODING = "deflate, gzip, br, zstd";
+
 	static BenchmarkSettings full() {
 		return new BenchmarkSettings("full", 60, 30 * DAY_MINUTES, 100, 4, DAY_MINUTES, 365 * DAY_MINUTES, 8, 1000,
-				Duration.ofSeconds(20), 2, Path.of("bench", "results", "latest.md"));
+				Duration.ofSeconds(20), 2, CURL_ACCEPT_ENCODING, Path.of("bench", "results", "latest.md"));
 	}
 
 	static BenchmarkSettings smoke() {
 		return new BenchmarkSettings("smoke", 60, 300, 50, 2, 120, 2 * DAY_MINUTES, 2, 6, Duration.ofSeconds(30), 2,
-				Path.of("target", "bench", "smoke.md"));
+				CURL_ACCEPT_ENCODING, Path.of("target", "bench", "smoke.md"));
 	}
 
 	/** The preset named by {@code bench.size}, with per-value overrides from system properties. */
@@ -45,6 +49,7 @@ record BenchmarkSettings(String size, int series, long ingestMinutes, int points
 				integer("bench.api-requests", p.apiRequests()),
 				Duration.ofSeconds(number("bench.api-max-seconds-per-shape", p.apiMaxPerShape().toSeconds())),
 				integer("bench.load-threads", p.loadThreads()),
+				System.getProperty("bench.accept-encoding", p.acceptEncoding()),
 				Path.of(System.getProperty("bench.output", p.output().toString())));
 	}
 

@@ -51,6 +51,10 @@ class BenchmarkSmokeTest {
 		assertThat(api.shapes().get(2).rows()).isBetween(2, 3);
 		// the latest mainnet metrics: the five tokenomics names
 		assertThat(api.shapes().get(6).rows()).isEqualTo(5);
+		// curl's Accept-Encoding weighs gzip and zstd equally: the service prefers zstd above the threshold
+		assertThat(api.shapes().get(0).coding()).isEqualTo("zstd");
+		assertThat(report.markdown()).contains("`Accept-Encoding: deflate, gzip, br, zstd`")
+			.contains("| get_agg_metric, 1 day at 1 minute | " + api.shapes().get(0).rows() + " | zstd |");
 	}
 
 	@Test

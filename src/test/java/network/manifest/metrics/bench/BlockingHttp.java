@@ -1,5 +1,6 @@
 package network.manifest.metrics.bench;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +9,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdInputStream;
 
 /**
  * The benchmark's HTTP client: blocking, on the calling thread, with keep-alive (HttpURLConnection), as
@@ -33,10 +37,15 @@ final class BlockingHttp {
 	private BlockingHttp() {
 	}
 
-	/** GET as a dashboard does (gzip accepted); the decoded body of a 200. */
-	static byte[] get(URI uri) throws IOException {
-		HttpURLConnection connection = open(uri, Map.of("Accept", "application/json", "Accept-Encoding", "gzip"));
-		return answer(connection, "GET " + uri, 200);
+	/** A decoded body and the {@code Content-Encoding} it came in (null: none). */
+	record Answer(byte[] body, String coding) {
+	}
+
+	/** GET as a dashboard does, with the given {@code Accept-Encoding}; the decoded answer of a 200. */
+	static Answer get(URI uri, String acceptEncoding) throws IOException {
+		HttpURLConnection connection = open(uri, Map.of("Accept", "application/json", "Accept-Encoding", acceptEncoding));
+		byte[] body = answer(connection, "GET " + uri, 200);
+		return new Answer(body, connection.getContentEncoding());
 	}
 
 	/** POST of a body with the given headers; the body of the expected answer. */
@@ -66,13 +75,35 @@ final class BlockingHttp {
 			body = new byte[0];
 		}
 		else {
-			try (InputStream in = "gzip".equals(connection.getContentEncoding()) ? new GZIPInputStream(raw, GUNZIP_BUFFER) : raw) {
+			try (raw) {
 				// read to the end: the connection then goes back to the keep-alive cache
-				body = in.readAllBytes();
+				body = decode(connection.getContentEncoding(), raw.readAllBytes());
 			}
 		}
 		if (status != expectedStatus) {
 			throw new IllegalStateException(call + " answered " + status + ": " + new String(body, StandardCharsets.UTF_8));
+		}
+		return body;
+	}
+
+	/** The body as sent before the service compressed it, as curl or a browser decodes it. */
+	private static byte[] decode(String coding, byte[] body) throws IOException {
+		if ("gzip".equals(coding)) {
+			try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body), GUNZIP_BUFFER)) {
+				return in.readAllBytes();
+			}
+		}
+		if ("zstd".equals(coding)) {
+			long size = Zstd.getFrameContentSize(body);
+			if (size >= 0 && size <= Integer.MAX_VALUE) {
+				return Zstd.decompress(body, (int) size);
+			}
+			try (InputStream in = new ZstdInputStream(new ByteArrayInputStream(body))) {
+				return in.readAllBytes();
+			}
+		}
+		if (coding != null) {
+			throw new IOException("unexpected Content-Encoding " + coding);
 		}
 		return body;
 	}
