@@ -12,8 +12,8 @@ import java.util.stream.Stream;
  * CPU time used while a phase ran: by the service's request threads (Tomcat's), by the whole JVM (the
  * service, the benchmark's clients, JIT and GC), by the JVM's JIT compiler and garbage collector threads
  * (part of the JVM's; read from /proc/self/task, -1 where there is none) and by the local PostgreSQL
- * server's processes (read from /proc; -1 when the database runs elsewhere). The phases measured keep
- * their database connections open, so no backend exits and takes its CPU time with it.
+ * server's processes (read from /proc, with the time of those that exited; -1 when the database runs
+ * elsewhere).
  */
 record CpuUse(long serviceNanos, long jvmNanos, long jitAndGcNanos, long postgresNanos) {
 
@@ -126,7 +126,10 @@ record CpuUse(long serviceNanos, long jvmNanos, long jitAndGcNanos, long postgre
 			if (!stat.substring(stat.indexOf('(') + 1, close).equals("postgres")) {
 				return 0;
 			}
-			return ticks(stat);
+			// with the reaped children's time (fields 16 and 17, the postmaster's): a backend or autovacuum
+			// worker that exits mid-phase moves its time there instead of taking it away
+			String[] f = stat.substring(close + 2).split(" ");
+			return ticks(stat) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
 		}
 		catch (IOException | RuntimeException e) {
 			return 0;
@@ -146,8 +149,7 @@ record CpuUse(long serviceNanos, long jvmNanos, long jitAndGcNanos, long postgre
 	private static long ticks(String stat) {
 		int close = stat.lastIndexOf(')');
 		String[] f = stat.substring(close + 2).split(" ");
-		// fields 14 and 15 of proc(5): utime, stime (the connections measured stay open, so no backend's
-		// time moves to the postmaster's reaped-children counters mid-phase)
+		// fields 14 and 15 of proc(5): utime, stime
 		return Long.parseLong(f[11]) + Long.parseLong(f[12]);
 	}
 
