@@ -93,7 +93,7 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 		md.append(String.format(Locale.ROOT,
 				"- API: %d dashboard series, %s of 1-minute samples ending now = %s rows, loaded through the staging "
 						+ "tables with COPY (the database's ingestion interface: same flush triggers and rollups as the "
-						+ "service) by %d connections in %.0f s (%s rows/s). First untimed rounds of every shape "
+						+ "service) by %d connections in %.0f s (%s rows/s), then `VACUUM (ANALYZE)`. First untimed rounds of every shape "
 						+ "(%d calls per path and round) until the JIT compiler was quiet (%s). Then each shape: as many untimed "
 						+ "calls over each path, then up to %d measured calls per path (at most %d s) with concurrency %d over HTTP "
 						+ "(`Accept-Encoding: %s`, blocking keep-alive client) and of the same SQL over JDBC (connections as warm as "
