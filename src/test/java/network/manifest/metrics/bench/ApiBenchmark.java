@@ -118,7 +118,9 @@ final class ApiBenchmark {
 		}
 		LatencyStats load = Workers.run(settings.loadThreads(), chunks.size(), Long.MAX_VALUE,
 				() -> new StagingLoad(generator, chunks));
-		vacuum();
+		// as before the ingest phases: autovacuum of the loaded rows would otherwise run during the first shapes
+		// measured (it did, right after the warm-up), and dashboards read tables vacuumed long ago
+		Tables.vacuum(database);
 		Measured measured = measureShapes();
 		return new Result(generator.samples(start, endMinute), generator.specs().size(), load, measured.warmUp(),
 				measured.shapes());
@@ -361,14 +363,5 @@ final class ApiBenchmark {
 
 	}
 
-	/**
-	 * As the ingest phases do: autovacuum of the loaded rows would otherwise run during the first shapes
-	 * measured (it did, right after the warm-up), and dashboards read tables that were vacuumed long ago.
-	 */
-	private void vacuum() throws SQLException {
-		try (Connection c = database.connect(); Statement st = c.createStatement()) {
-			st.execute("VACUUM (ANALYZE)");
-		}
-	}
 
 }

@@ -126,10 +126,10 @@ record CpuUse(long serviceNanos, long jvmNanos, long jitAndGcNanos, long postgre
 			if (!stat.substring(stat.indexOf('(') + 1, close).equals("postgres")) {
 				return 0;
 			}
-			// with the reaped children's time (fields 16 and 17, the postmaster's): a backend or autovacuum
-			// worker that exits mid-phase moves its time there instead of taking it away
+			// fields 14 to 17 of proc(5): utime, stime, and the reaped children's cutime, cstime (the
+			// postmaster's): a backend or autovacuum worker that exits mid-phase moves its time there
 			String[] f = stat.substring(close + 2).split(" ");
-			return ticks(stat) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+			return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
 		}
 		catch (IOException | RuntimeException e) {
 			return 0;
