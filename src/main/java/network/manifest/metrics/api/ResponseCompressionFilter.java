@@ -72,6 +72,11 @@ class ResponseCompressionFilter extends OncePerRequestFilter {
 		response.flushBuffer();
 	}
 
+	@Override
+	public void destroy() {
+		zstd.close();
+	}
+
 	/**
 	 * zlib's fastest level: on the API's JSON it is about 3.5 times faster than the default level 6 for
 	 * output about 5% larger (48 KB of rows → 7.5 KB instead of 7.1 KB), about what Caddy spent before.

@@ -10,7 +10,7 @@ import com.github.luben.zstd.ZstdCompressCtx;
  * response, as {@code Zstd.compress} does, cost about a quarter of compressing an API answer. At most
  * {@code idle} contexts are kept (each holds native memory); a busier moment creates more and closes them.
  */
-final class ZstdCompressor {
+final class ZstdCompressor implements AutoCloseable {
 
 	private final int level;
 
@@ -33,6 +33,14 @@ final class ZstdCompressor {
 			if (!idle.offer(context)) {
 				context.close();
 			}
+		}
+	}
+
+	/** Frees the idle contexts' native memory. */
+	@Override
+	public void close() {
+		for (ZstdCompressCtx context = idle.poll(); context != null; context = idle.poll()) {
+			context.close();
 		}
 	}
 

@@ -94,6 +94,9 @@ class ApiUnitTest {
 			assertThat(Zstd.getFrameContentSize(frame)).isEqualTo(body.length);
 			assertThat(Zstd.decompress(frame, body.length)).isEqualTo(body);
 		}
+		// closing frees the idle contexts and keeps none of them for later calls
+		zstd.close();
+		assertThat(Zstd.decompress(zstd.compress(second), second.length)).isEqualTo(second);
 	}
 
 	@Test
