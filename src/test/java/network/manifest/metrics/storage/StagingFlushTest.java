@@ -239,6 +239,23 @@ class StagingFlushTest {
 	}
 
 	@Test
+	void newSamplesOfAStoredMinuteAndANewOneMergeTheFirstCreateTheSecondAndRefreshTheirHour() throws SQLException {
+		String insert = "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES ";
+		update(c, insert + "('2025-01-01 17:00:10+00', 500, 'minutes', 'minutes', 5)");
+		assertThat(value(c, "SELECT max_calculated FROM internal.metric_rollup_1h WHERE schema = 'minutes'")).isEqualTo("5");
+		// every sample is new, but the first one's minute is stored: the minute rows cannot all be inserted
+		update(c, insert + "('2025-01-01 17:00:30+00', 501, 'minutes', 'minutes', 3), "
+				+ "('2025-01-01 17:01:10+00', 500, 'minutes', 'minutes', 2)");
+		assertThat(rows(c, "SELECT bucket, max_value, last_time, last_tag_id, last_value FROM internal.metric_rollup_1m "
+				+ "WHERE schema = 'minutes' ORDER BY 1")).containsExactly(
+						"2025-01-01 17:00:00+00|5|2025-01-01 17:00:30+00|501|3",
+						"2025-01-01 17:01:00+00|2|2025-01-01 17:01:10+00|500|2");
+		// the first minute's latest value fell from 5 to 3: its hour and day are recomputed, not maxed
+		assertThat(value(c, "SELECT max_calculated FROM internal.metric_rollup_1h WHERE schema = 'minutes'")).isEqualTo("3");
+		assertThat(value(c, "SELECT max_calculated FROM internal.metric_rollup_1d WHERE schema = 'minutes'")).isEqualTo("3");
+	}
+
+	@Test
 	void aBatchWhoseLastSampleIsStoredAlreadyStoresTheOthersOnceAndRollsUpOnlyThem() throws SQLException {
 		String insert = "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES ";
 		update(c, insert + "('2025-01-01 14:01:05+00', 200, 'mixed', 'mixed', 3)");
