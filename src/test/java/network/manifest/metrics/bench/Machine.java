@@ -15,7 +15,9 @@ record Machine(int cores, long memoryBytes, String postgres, String storage, Str
 	static Machine describe(TestDatabase.Database db) throws SQLException {
 		long memory = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
 				? os.getTotalMemorySize() : -1;
-		String jvm = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
+		String jvm = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+				+ ", collectors " + String.join(" + ", ManagementFactory.getGarbageCollectorMXBeans()
+					.stream().map(java.lang.management.GarbageCollectorMXBean::getName).toList());
 		try (Connection c = db.connect(); Statement st = c.createStatement()) {
 			String version = one(st, "SELECT pg_catalog.version()");
 			String timescale = one(st, "SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'timescaledb'");
