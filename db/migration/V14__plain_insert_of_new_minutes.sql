@@ -1,4 +1,4 @@
--- Minute rollups of new minutes with a plain INSERT.
+-- Minute rollups of new minutes with a plain INSERT, and each minute's latest sample without a sort.
 --
 -- A backfill, and most live writes, create the minute rollup rows of their samples: no other request has
 -- written those minutes of those metrics. INSERT ... ON CONFLICT DO UPDATE paid for each of them a probe of
@@ -12,12 +12,17 @@
 -- it again with V13's upsert, whose xmax tells which hours need their tiers refreshed. Rows the plain
 -- INSERT writes are all new, so no hour needs a refresh (xmax = 0 on every one of them).
 --
+-- The latest sample of a minute (its tag and value) comes from max() of an array (epoch, tag_id, value)
+-- rather than array_agg(... ORDER BY time DESC, tag_id DESC)[1], which sorted every minute's rows apart;
+-- the arrays compare by time, then tag_id, and a metric's new rows never share both. Aggregating 300,000
+-- samples into 200,000 minutes took 335 ms this way against 435-495 ms.
+--
 -- The statement is written once below; the migration makes both variants of it, which stay static SQL in
 -- the trigger function, planned once per session.
 
 DO $migration$
 DECLARE
-	-- the flush statement of V13, with %s where the minute rollup's conflict clause goes
+	-- the flush statement, with %s where the minute rollup's conflict clause goes
 	flush CONSTANT text := $statement$
 	WITH inserted AS (
 		INSERT INTO internal.prometheus_remote_write AS r (time, tag_id, name, schema, value)
@@ -44,8 +49,9 @@ DECLARE
 			max_value, last_time, last_tag_id, last_value)
 		SELECT internal.time_bucket('1 minute', r.time), r.name, r.schema, max(t.supply), max(t.excluded_supply),
 			max(t.amount), max(r.value), max(r.time),
-			(array_agg(r.tag_id ORDER BY r.time DESC, r.tag_id DESC))[1],
-			(array_agg(r.value ORDER BY r.time DESC, r.tag_id DESC))[1]
+			-- the latest sample's tag and value: the greatest (time, tag_id), which new rows hold once per metric
+			(max(ARRAY[extract(epoch FROM r.time), r.tag_id, r.value]))[2]::bigint,
+			(max(ARRAY[extract(epoch FROM r.time), r.tag_id, r.value]))[3]
 		FROM new_rows r
 		LEFT JOIN tag_numbers t ON t.tag_id = r.tag_id
 		GROUP BY r.name, r.schema, 1

@@ -256,6 +256,18 @@ class StagingFlushTest {
 	}
 
 	@Test
+	void aMinutesLatestSampleIsTheLatestTimeThenTheGreatestTag() throws SQLException {
+		update(c, "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES "
+				+ "('2025-01-01 18:00:50+00', 610, 'latest', 'latest', 1), "
+				+ "('2025-01-01 18:00:50+00', 602, 'latest', 'latest', 2), "
+				+ "('2025-01-01 18:00:59.5+00', 601, 'latest', 'latest', 3), "
+				+ "('2025-01-01 18:00:59.5+00', 600, 'latest', 'latest', 4), "
+				+ "('2025-01-01 18:00:10+00', 900, 'latest', 'latest', 5)");
+		assertThat(rows(c, "SELECT max_value, last_time, last_tag_id, last_value FROM internal.metric_rollup_1m "
+				+ "WHERE schema = 'latest'")).containsExactly("5|2025-01-01 18:00:59.5+00|601|3");
+	}
+
+	@Test
 	void aBatchWhoseLastSampleIsStoredAlreadyStoresTheOthersOnceAndRollsUpOnlyThem() throws SQLException {
 		String insert = "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES ";
 		update(c, insert + "('2025-01-01 14:01:05+00', 200, 'mixed', 'mixed', 3)");
