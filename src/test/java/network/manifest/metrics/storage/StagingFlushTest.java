@@ -40,6 +40,10 @@ class StagingFlushTest {
 		c.close();
 	}
 
+	/** The start of a multi-row INSERT of internal samples into the shared staging table. */
+	static final String INTERNAL_SAMPLES =
+			"INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES ";
+
 	/** A multi-row INSERT of cumsum samples of one metric, one per second from 10:00:00 (seconds first..last). */
 	static String cumsumBatch(String name, int first, int last) {
 		StringBuilder sql = new StringBuilder(
@@ -226,12 +230,12 @@ class StagingFlushTest {
 	@Test
 	void internalSamplesUpdateTheMetricRollupOncePerNewRow() throws SQLException {
 		update(c, "INSERT INTO staging_internal.prometheus_remote_write_tag (tag_id, amount) VALUES (100, '10'), (101, '30')");
-		String batch = "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES "
+		String batch = INTERNAL_SAMPLES
 				+ "('2025-01-01 13:00:10+00', 100, 'locked_fees', 'once', 1), "
 				+ "('2025-01-01 13:00:20+00', 101, 'locked_fees', 'once', 2)";
 		update(c, batch);
 		update(c, batch);
-		update(c, "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES "
+		update(c, INTERNAL_SAMPLES
 				+ "('2025-01-01 13:00:15+00', 100, 'locked_fees', 'once', 9)");
 		assertThat(rows(c, "SELECT max_amount, max_value, last_time, last_tag_id, last_value FROM internal.metric_rollup_1m "
 				+ "WHERE schema = 'once'")).containsExactly("30|9|2025-01-01 13:00:20+00|101|2");
@@ -240,11 +244,10 @@ class StagingFlushTest {
 
 	@Test
 	void newSamplesOfAStoredMinuteAndANewOneMergeTheFirstCreateTheSecondAndRefreshTheirHour() throws SQLException {
-		String insert = "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES ";
-		update(c, insert + "('2025-01-01 17:00:10+00', 500, 'minutes', 'minutes', 5)");
+		update(c, INTERNAL_SAMPLES + "('2025-01-01 17:00:10+00', 500, 'minutes', 'minutes', 5)");
 		assertThat(value(c, "SELECT max_calculated FROM internal.metric_rollup_1h WHERE schema = 'minutes'")).isEqualTo("5");
 		// every sample is new, but the first one's minute is stored: the minute rows cannot all be inserted
-		update(c, insert + "('2025-01-01 17:00:30+00', 501, 'minutes', 'minutes', 3), "
+		update(c, INTERNAL_SAMPLES + "('2025-01-01 17:00:30+00', 501, 'minutes', 'minutes', 3), "
 				+ "('2025-01-01 17:01:10+00', 500, 'minutes', 'minutes', 2)");
 		assertThat(rows(c, "SELECT bucket, max_value, last_time, last_tag_id, last_value FROM internal.metric_rollup_1m "
 				+ "WHERE schema = 'minutes' ORDER BY 1")).containsExactly(
@@ -257,7 +260,7 @@ class StagingFlushTest {
 
 	@Test
 	void aMinutesLatestSampleIsTheLatestTimeThenTheGreatestTag() throws SQLException {
-		update(c, "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES "
+		update(c, INTERNAL_SAMPLES
 				+ "('2025-01-01 18:00:50+00', 610, 'latest', 'latest', 1), "
 				+ "('2025-01-01 18:00:50+00', 602, 'latest', 'latest', 2), "
 				+ "('2025-01-01 18:00:59.5+00', 601, 'latest', 'latest', 3), "
@@ -269,12 +272,11 @@ class StagingFlushTest {
 
 	@Test
 	void aBatchWhoseLastSampleIsStoredAlreadyStoresTheOthersOnceAndRollsUpOnlyThem() throws SQLException {
-		String insert = "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES ";
-		update(c, insert + "('2025-01-01 14:01:05+00', 200, 'mixed', 'mixed', 3)");
+		update(c, INTERNAL_SAMPLES + "('2025-01-01 14:01:05+00', 200, 'mixed', 'mixed', 3)");
 		c.setAutoCommit(false);
 		try {
 			// in key order the stored sample comes last: the first two were inserted before the conflict showed
-			update(c, insert + "('2025-01-01 14:00:10+00', 200, 'mixed', 'mixed', 5), "
+			update(c, INTERNAL_SAMPLES + "('2025-01-01 14:00:10+00', 200, 'mixed', 'mixed', 5), "
 					+ "('2025-01-01 14:00:20+00', 200, 'mixed', 'mixed', 7), "
 					+ "('2025-01-01 14:01:05+00', 200, 'mixed', 'mixed', 100)");
 			assertThat(value(c, "SELECT current_setting('gateway.inserted_rows')")).isEqualTo("2");
@@ -292,17 +294,16 @@ class StagingFlushTest {
 
 	@Test
 	void aMinuteTwoConcurrentWritersCreateIsMergedNotLost() throws Exception {
-		String insert = "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES ";
 		try (Connection first = db.connect(); Connection second = db.connect()) {
 			first.setAutoCommit(false);
 			second.setAutoCommit(false);
-			update(first, insert + "('2025-01-01 16:00:20+00', 300, 'race', 'race', 4)");
+			update(first, INTERNAL_SAMPLES + "('2025-01-01 16:00:20+00', 300, 'race', 'race', 4)");
 			int secondPid = Integer.parseInt(value(second, "SELECT pg_backend_pid()"));
 			// Another series, the same minute: the second writer waits for the first's uncommitted minute row,
 			// then must merge into it, not replace it.
 			CompletableFuture<String> blocked = CompletableFuture.supplyAsync(() -> {
 				try {
-					update(second, insert + "('2025-01-01 16:00:40+00', 301, 'race', 'race', 2)");
+					update(second, INTERNAL_SAMPLES + "('2025-01-01 16:00:40+00', 301, 'race', 'race', 2)");
 					String inserted = value(second, "SELECT current_setting('gateway.inserted_rows')");
 					second.commit();
 					return inserted;
@@ -324,7 +325,7 @@ class StagingFlushTest {
 
 	@Test
 	void aSampleTwiceInOneStatementIsStoredOnceWithTheSmallerValue() throws SQLException {
-		update(c, "INSERT INTO staging_internal.prometheus_remote_write (time, tag_id, name, schema, value) VALUES "
+		update(c, INTERNAL_SAMPLES
 				+ "('2025-01-01 15:00:10+00', 400, 'twice_in_one', 'twice_in_one', 8), "
 				+ "('2025-01-01 15:00:10+00', 400, 'twice_in_one', 'twice_in_one', 4)");
 		assertThat(rows(c, "SELECT value FROM internal.prometheus_remote_write WHERE schema = 'twice_in_one'"))
