@@ -363,5 +363,4 @@ final class ApiBenchmark {
 
 	}
 
-
 }

@@ -128,7 +128,7 @@ record CpuUse(long serviceNanos, long jvmNanos, long jitAndGcNanos, long postgre
 			}
 			// fields 14 to 17 of proc(5): utime, stime, and the reaped children's cutime, cstime (the
 			// postmaster's): a backend or autovacuum worker that exits mid-phase moves its time there
-			String[] f = stat.substring(close + 2).split(" ");
+			String[] f = fieldsAfterCommand(stat);
 			return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
 		}
 		catch (IOException | RuntimeException e) {
@@ -136,21 +136,20 @@ record CpuUse(long serviceNanos, long jvmNanos, long jitAndGcNanos, long postgre
 		}
 	}
 
-	/** utime + stime of a process or thread, in clock ticks; 0 when it has gone. */
+	/** utime + stime (fields 14 and 15 of proc(5)) of a process or thread, in clock ticks; 0 when it has gone. */
 	private static long ticks(Path procOrTask) {
 		try {
-			return ticks(Files.readString(procOrTask.resolve("stat")));
+			String[] f = fieldsAfterCommand(Files.readString(procOrTask.resolve("stat")));
+			return Long.parseLong(f[11]) + Long.parseLong(f[12]);
 		}
 		catch (IOException | RuntimeException e) {
 			return 0;
 		}
 	}
 
-	private static long ticks(String stat) {
-		int close = stat.lastIndexOf(')');
-		String[] f = stat.substring(close + 2).split(" ");
-		// fields 14 and 15 of proc(5): utime, stime
-		return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+	/** The fields of a stat line after the command name, which may hold spaces: field 3 of proc(5) first. */
+	private static String[] fieldsAfterCommand(String stat) {
+		return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 	}
 
 }
