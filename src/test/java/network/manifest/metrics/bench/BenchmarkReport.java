@@ -83,8 +83,8 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 						+ "request, for the code that runs once per request (%d warm-up requests in all). COPY floor: the same rows by "
 						+ "%d concurrent COPY clients into scratch tables `LIKE` the raw tables including their indexes, "
 						+ "one transaction per request, after the fresh warm-up rounds' windows. Each measured ingest phase "
-						+ "(service, floor, replay) starts after `VACUUM (ANALYZE)`, so none pays for the autovacuum of the "
-						+ "rows the one before wrote.\n",
+						+ "(service, floor, replay) starts after `VACUUM (ANALYZE)` and a `CHECKPOINT`, so none pays for the "
+						+ "autovacuum of the rows the one before wrote or for writing out its pages.\n",
 				settings.series(), span(settings.ingestMinutes()), count(ingest.samples()), ingest.requests(),
 				settings.pointsPerSeries(), count(ingest.samples() / Math.max(1, ingest.requests())),
 				ingest.bodyBytes() / (double) (1 << 20), settings.clients(), IngestBenchmark.FRESH_WARM_UP_ROUNDS,
@@ -93,7 +93,7 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 		md.append(String.format(Locale.ROOT,
 				"- API: %d dashboard series, %s of 1-minute samples ending now = %s rows, loaded through the staging "
 						+ "tables with COPY (the database's ingestion interface: same flush triggers and rollups as the "
-						+ "service) by %d connections in %.0f s (%s rows/s), then `VACUUM (ANALYZE)`. First untimed rounds of every shape "
+						+ "service) by %d connections in %.0f s (%s rows/s), then `VACUUM (ANALYZE)` and a `CHECKPOINT`. First untimed rounds of every shape "
 						+ "(%d calls per path and round) until the JIT compiler was quiet (%s). Then each shape: as many untimed "
 						+ "calls over each path, then up to %d measured calls per path (at most %d s) with concurrency %d over HTTP "
 						+ "(`Accept-Encoding: %s`, blocking keep-alive client) and of the same SQL over JDBC (connections as warm as "
