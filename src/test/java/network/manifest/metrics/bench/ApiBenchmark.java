@@ -120,7 +120,8 @@ final class ApiBenchmark {
 				() -> new StagingLoad(generator, chunks));
 		// as before the ingest phases: autovacuum of the loaded rows would otherwise run during the first shapes
 		// measured (it did, right after the warm-up), and dashboards read tables vacuumed long ago
-		Tables.settle(database);
+		Tables.vacuum(database);
+		Tables.checkpoint(database);
 		Measured measured = measureShapes();
 		return new Result(generator.samples(start, endMinute), generator.specs().size(), load, measured.warmUp(),
 				measured.shapes());

@@ -83,8 +83,8 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 						+ "request, for the code that runs once per request (%d warm-up requests in all). COPY floor: the same rows by "
 						+ "%d concurrent COPY clients into scratch tables `LIKE` the raw tables including their indexes, "
 						+ "one transaction per request, after the fresh warm-up rounds' windows. Each measured ingest phase "
-						+ "(service, floor, replay) starts after `VACUUM (ANALYZE)` and a `CHECKPOINT`, so none pays for the "
-						+ "autovacuum of the rows the one before wrote or for writing out its pages.\n",
+						+ "(service, floor, replay) starts after `VACUUM (ANALYZE)`, so none pays for the autovacuum of the "
+						+ "rows the one before wrote.\n",
 				settings.series(), span(settings.ingestMinutes()), count(ingest.samples()), ingest.requests(),
 				settings.pointsPerSeries(), count(ingest.samples() / Math.max(1, ingest.requests())),
 				ingest.bodyBytes() / (double) (1 << 20), settings.clients(), IngestBenchmark.FRESH_WARM_UP_ROUNDS,

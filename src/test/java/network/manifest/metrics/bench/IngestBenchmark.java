@@ -135,7 +135,7 @@ final class IngestBenchmark {
 		send(Collections.nCopies(perRequestWarmUp, oneMinute));
 		warmUpRequests[0] += perRequestWarmUp;
 
-		Tables.settle(database);
+		Tables.vacuum(database);
 		long rawBefore = Tables.rawRows(database);
 		long rollupBefore = Tables.rollupRows(database);
 		CpuUse c0 = CpuUse.now();
@@ -151,7 +151,7 @@ final class IngestBenchmark {
 		try (FloorConnections connections = new FloorConnections(database, settings.clients(),
 				c -> c.setAutoCommit(false))) {
 			Workers.run(settings.clients(), warmUpWindows.size(), Long.MAX_VALUE, () -> new FloorCopy(generator, warmUpWindows, connections));
-			Tables.settle(database);
+			Tables.vacuum(database);
 			long floorBefore = floorRows();
 			CpuUse c1 = CpuUse.now();
 			floor = Workers.run(settings.clients(), windows.size(), Long.MAX_VALUE, () -> new FloorCopy(generator, windows, connections));
@@ -160,7 +160,7 @@ final class IngestBenchmark {
 		}
 		dropFloorTables();
 
-		Tables.settle(database);
+		Tables.vacuum(database);
 		LatencyStats replay = send(bodies);
 		long rawReplayed = Tables.rawRows(database);
 		return new Result(samples, bodies.size(), bodyBytes, warmUp, warmUpRequests[0], fresh, freshCpu,
