@@ -120,17 +120,23 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 					ms(s.sql().p50()), ms(s.sql().p99()), s.sql().requestsPerSecond(), ratio(s.overhead()),
 					ratio(s.meanOverhead())));
 		}
-		md.append("\n## CPU per 1,000 samples ingested\n\n")
+		md.append("\n## CPU and WAL per 1,000 samples ingested\n\n")
+			.append("WAL as `pg_stat_wal` counts it for the whole server. Full-page images are what a checkpoint "
+					+ "during the phase adds (the first change of each page after one logs the whole page): PostgreSQL "
+					+ "starts one for every `max_wal_size` / (1 + `checkpoint_completion_target`) of WAL, so how many a "
+					+ "phase meets, and its PostgreSQL time, varies from run to run.\n\n")
 			.append("| path | JVM (service and clients) | of which the service's request threads | of which JIT and GC "
-					+ "| PostgreSQL |\n")
-			.append("|---|---|---|---|---|\n");
+					+ "| PostgreSQL | WAL | full-page images in it |\n")
+			.append("|---|---|---|---|---|---|---|\n");
 		long thousands = Math.max(1, ingest.samples() / 1000);
-		md.append(String.format(Locale.ROOT, "| service over HTTP | %s ms | %s ms | %s ms | %s ms |\n",
+		md.append(String.format(Locale.ROOT, "| service over HTTP | %s ms | %s ms | %s ms | %s ms | %s | %s |\n",
 				cpu(ingest.freshCpu().jvmMillisPer(thousands)), cpu(ingest.freshCpu().serviceMillisPer(thousands)),
-				cpu(ingest.freshCpu().jitAndGcMillisPer(thousands)), cpu(ingest.freshCpu().postgresMillisPer(thousands))));
-		md.append(String.format(Locale.ROOT, "| COPY floor | %s ms | | %s ms | %s ms |\n",
+				cpu(ingest.freshCpu().jitAndGcMillisPer(thousands)), cpu(ingest.freshCpu().postgresMillisPer(thousands)),
+				walBytes(ingest.freshWal(), thousands), walImages(ingest.freshWal(), thousands)));
+		md.append(String.format(Locale.ROOT, "| COPY floor | %s ms | | %s ms | %s ms | %s | %s |\n",
 				cpu(ingest.floorCpu().jvmMillisPer(thousands)), cpu(ingest.floorCpu().jitAndGcMillisPer(thousands)),
-				cpu(ingest.floorCpu().postgresMillisPer(thousands))));
+				cpu(ingest.floorCpu().postgresMillisPer(thousands)), walBytes(ingest.floorWal(), thousands),
+				walImages(ingest.floorWal(), thousands)));
 		md.append("\n## CPU per API call\n\n")
 			.append("Milliseconds of CPU per measured call: the service's request threads, the whole JVM (service, "
 					+ "clients, JIT, GC), of that the JIT compiler and garbage collector threads, and the PostgreSQL "
@@ -169,6 +175,14 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 
 	private static String cpu(double millis) {
 		return millis < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", millis);
+	}
+
+	private static String walBytes(WalUse wal, long thousands) {
+		return String.format(Locale.ROOT, "%.0f KiB", wal.bytes() / 1024.0 / thousands);
+	}
+
+	private static String walImages(WalUse wal, long thousands) {
+		return String.format(Locale.ROOT, "%.1f", wal.fullPageImages() / (double) thousands);
 	}
 
 	private static String warmUp(WarmUp.Outcome w) {

@@ -72,7 +72,17 @@ class BenchmarkSmokeTest {
 			// the service's request threads run only on the HTTP path
 			assertThat(s.httpCpu().serviceNanos()).as(s.shape().label()).isPositive();
 		}
-		assertThat(report.markdown()).contains("## CPU per API call").contains("## CPU per 1,000 samples ingested");
+		assertThat(report.markdown()).contains("## CPU per API call").contains("## CPU and WAL per 1,000 samples ingested");
+	}
+
+	@Test
+	void walIsCountedForBothIngestPaths() {
+		// every stored row is in the WAL with at least its three 8-byte columns (time, tag, value)
+		IngestBenchmark.Result ingest = report.ingest();
+		assertThat(ingest.freshWal().bytes()).isGreaterThanOrEqualTo(24 * ingest.rawRows());
+		assertThat(ingest.floorWal().bytes()).isGreaterThanOrEqualTo(24 * ingest.floorRows());
+		assertThat(ingest.freshWal().fullPageImages()).isNotNegative().isLessThanOrEqualTo(ingest.freshWal().records());
+		assertThat(ingest.floorWal().fullPageImages()).isNotNegative().isLessThanOrEqualTo(ingest.floorWal().records());
 	}
 
 	@Test
