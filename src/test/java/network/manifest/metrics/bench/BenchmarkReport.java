@@ -121,10 +121,8 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 					ratio(s.meanOverhead())));
 		}
 		md.append("\n## CPU and WAL per 1,000 samples ingested\n\n")
-			.append("WAL as `pg_stat_wal` counts it for the whole server. Full-page images are what a checkpoint "
-					+ "during the phase adds (the first change of each page after one logs the whole page): PostgreSQL "
-					+ "starts one for every `max_wal_size` / (1 + `checkpoint_completion_target`) of WAL, so how many a "
-					+ "phase meets, and its PostgreSQL time, varies from run to run.\n\n")
+			.append("WAL as `pg_stat_wal` counts it for the whole server; full-page images are what a checkpoint "
+					+ "during the phase adds (the first change of each page after one logs the whole page).\n\n")
 			.append("| path | JVM (service and clients) | of which the service's request threads | of which JIT and GC "
 					+ "| PostgreSQL | WAL | full-page images in it |\n")
 			.append("|---|---|---|---|---|---|---|\n");
