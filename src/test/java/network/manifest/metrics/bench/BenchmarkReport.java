@@ -121,20 +121,18 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 					ratio(s.meanOverhead())));
 		}
 		md.append("\n## CPU and WAL per 1,000 samples ingested\n\n")
-			.append("WAL as `pg_stat_wal` counts it for the whole server; full-page images are what a checkpoint "
-					+ "during the phase adds (the first change of each page after one logs the whole page).\n\n")
+			.append("WAL: what the whole server wrote during the phase (its WAL position before and after).\n\n")
 			.append("| path | JVM (service and clients) | of which the service's request threads | of which JIT and GC "
-					+ "| PostgreSQL | WAL | full-page images in it |\n")
-			.append("|---|---|---|---|---|---|---|\n");
+					+ "| PostgreSQL | WAL |\n")
+			.append("|---|---|---|---|---|---|\n");
 		long thousands = Math.max(1, ingest.samples() / 1000);
-		md.append(String.format(Locale.ROOT, "| service over HTTP | %s ms | %s ms | %s ms | %s ms | %s | %s |\n",
+		md.append(String.format(Locale.ROOT, "| service over HTTP | %s ms | %s ms | %s ms | %s ms | %s |\n",
 				cpu(ingest.freshCpu().jvmMillisPer(thousands)), cpu(ingest.freshCpu().serviceMillisPer(thousands)),
 				cpu(ingest.freshCpu().jitAndGcMillisPer(thousands)), cpu(ingest.freshCpu().postgresMillisPer(thousands)),
-				walBytes(ingest.freshWal(), thousands), walImages(ingest.freshWal(), thousands)));
-		md.append(String.format(Locale.ROOT, "| COPY floor | %s ms | | %s ms | %s ms | %s | %s |\n",
+				walBytes(ingest.freshWal(), thousands)));
+		md.append(String.format(Locale.ROOT, "| COPY floor | %s ms | | %s ms | %s ms | %s |\n",
 				cpu(ingest.floorCpu().jvmMillisPer(thousands)), cpu(ingest.floorCpu().jitAndGcMillisPer(thousands)),
-				cpu(ingest.floorCpu().postgresMillisPer(thousands)), walBytes(ingest.floorWal(), thousands),
-				walImages(ingest.floorWal(), thousands)));
+				cpu(ingest.floorCpu().postgresMillisPer(thousands)), walBytes(ingest.floorWal(), thousands)));
 		md.append("\n## CPU per API call\n\n")
 			.append("Milliseconds of CPU per measured call: the service's request threads, the whole JVM (service, "
 					+ "clients, JIT, GC), of that the JIT compiler and garbage collector threads, and the PostgreSQL "
@@ -175,12 +173,8 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 		return millis < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", millis);
 	}
 
-	private static String walBytes(WalUse wal, long thousands) {
-		return String.format(Locale.ROOT, "%.0f KiB", wal.bytes() / 1024.0 / thousands);
-	}
-
-	private static String walImages(WalUse wal, long thousands) {
-		return String.format(Locale.ROOT, "%.1f", wal.fullPageImages() / (double) thousands);
+	private static String walBytes(long bytes, long thousands) {
+		return String.format(Locale.ROOT, "%.0f KiB", bytes / 1024.0 / thousands);
 	}
 
 	private static String warmUp(WarmUp.Outcome w) {

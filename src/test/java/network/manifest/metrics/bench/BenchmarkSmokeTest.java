@@ -79,10 +79,8 @@ class BenchmarkSmokeTest {
 	void walIsCountedForBothIngestPaths() {
 		// every stored row is in the WAL with at least its three 8-byte columns (time, tag, value)
 		IngestBenchmark.Result ingest = report.ingest();
-		assertThat(ingest.freshWal().bytes()).isGreaterThanOrEqualTo(24 * ingest.rawRows());
-		assertThat(ingest.floorWal().bytes()).isGreaterThanOrEqualTo(24 * ingest.floorRows());
-		assertThat(ingest.freshWal().fullPageImages()).isNotNegative().isLessThanOrEqualTo(ingest.freshWal().records());
-		assertThat(ingest.floorWal().fullPageImages()).isNotNegative().isLessThanOrEqualTo(ingest.floorWal().records());
+		assertThat(ingest.freshWal()).isGreaterThanOrEqualTo(24 * ingest.rawRows());
+		assertThat(ingest.floorWal()).isGreaterThanOrEqualTo(24 * ingest.floorRows());
 	}
 
 	@Test

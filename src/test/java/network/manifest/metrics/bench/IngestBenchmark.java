@@ -43,19 +43,19 @@ final class IngestBenchmark {
 	 * @param warmUpRequests requests sent by them
 	 * @param fresh the first pass (all rows new)
 	 * @param freshCpu CPU time of the first pass
-	 * @param freshWal WAL written during the first pass
+	 * @param freshWal bytes of WAL written during the first pass
 	 * @param rawRows rows the first pass added to the raw tables
 	 * @param rollupRows rows the first pass added to the rollup tables
 	 * @param floor the COPY floor
 	 * @param floorCpu CPU time of the COPY floor
-	 * @param floorWal WAL written during the COPY floor
+	 * @param floorWal bytes of WAL written during the COPY floor
 	 * @param floorRows rows COPY stored
 	 * @param replay the second pass (all duplicates)
 	 * @param replayNewRows rows the replay added to the raw tables
 	 */
 	record Result(long samples, int requests, long bodyBytes, WarmUp.Outcome warmUp, int warmUpRequests,
-			LatencyStats fresh, CpuUse freshCpu, WalUse freshWal, long rawRows, long rollupRows, LatencyStats floor,
-			CpuUse floorCpu, WalUse floorWal, long floorRows, LatencyStats replay, long replayNewRows) {
+			LatencyStats fresh, CpuUse freshCpu, long freshWal, long rawRows, long rollupRows, LatencyStats floor,
+			CpuUse floorCpu, long floorWal, long floorRows, LatencyStats replay, long replayNewRows) {
 
 		double freshSamplesPerSecond() {
 			return fresh.perSecond(samples);
@@ -140,29 +140,29 @@ final class IngestBenchmark {
 		Tables.vacuum(database);
 		long rawBefore = Tables.rawRows(database);
 		long rollupBefore = Tables.rollupRows(database);
-		WalUse w0 = WalUse.now(database);
+		long w0 = Tables.walPosition(database);
 		CpuUse c0 = CpuUse.now();
 		LatencyStats fresh = send(bodies);
 		CpuUse freshCpu = CpuUse.now().since(c0);
-		WalUse freshWal = WalUse.now(database).since(w0);
+		long freshWal = Tables.walPosition(database) - w0;
 		long rawAfter = Tables.rawRows(database);
 		long rollupAfter = Tables.rollupRows(database);
 
 		createFloorTables();
 		LatencyStats floor;
 		CpuUse floorCpu;
-		WalUse floorWal;
+		long floorWal;
 		long floorRows;
 		try (FloorConnections connections = new FloorConnections(database, settings.clients(),
 				c -> c.setAutoCommit(false))) {
 			Workers.run(settings.clients(), warmUpWindows.size(), Long.MAX_VALUE, () -> new FloorCopy(generator, warmUpWindows, connections));
 			Tables.vacuum(database);
 			long floorBefore = floorRows();
-			WalUse w1 = WalUse.now(database);
+			long w1 = Tables.walPosition(database);
 			CpuUse c1 = CpuUse.now();
 			floor = Workers.run(settings.clients(), windows.size(), Long.MAX_VALUE, () -> new FloorCopy(generator, windows, connections));
 			floorCpu = CpuUse.now().since(c1);
-			floorWal = WalUse.now(database).since(w1);
+			floorWal = Tables.walPosition(database) - w1;
 			floorRows = floorRows() - floorBefore;
 		}
 		dropFloorTables();

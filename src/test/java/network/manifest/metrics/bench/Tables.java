@@ -48,6 +48,18 @@ final class Tables {
 	}
 
 	/**
+	 * The server's WAL insert position in bytes: the difference of two is the WAL written between them, exact
+	 * and at once (unlike {@code pg_stat_wal}, which backends report up to seconds later).
+	 */
+	static long walPosition(TestDatabase.Database db) throws SQLException {
+		try (Connection c = db.connect(); Statement st = c.createStatement();
+				ResultSet rs = st.executeQuery("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn")) {
+			rs.next();
+			return rs.getLong(1);
+		}
+	}
+
+	/**
 	 * VACUUM (ANALYZE) of the whole database, so that the next measured phase starts with nothing left for
 	 * autovacuum from the one before (a phase's millions of inserted rows would otherwise be vacuumed and
 	 * analysed on the next phase's time).
