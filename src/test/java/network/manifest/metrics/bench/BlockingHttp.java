@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -185,6 +186,11 @@ final class BlockingHttp {
 				}
 				out.flush();
 				statusLine = line();
+			}
+			catch (SocketTimeoutException e) {
+				// the service took too long: not a closed idle connection, and not to be asked again
+				close();
+				throw e;
 			}
 			catch (IOException e) {
 				close();
