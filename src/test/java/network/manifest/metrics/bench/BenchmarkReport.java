@@ -82,14 +82,15 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 						+ "JIT compiler was quiet (%s), then ten one-minute requests of a stored minute per measured "
 						+ "request, for the code that runs once per request (%d warm-up requests in all). COPY floor: the same rows by "
 						+ "%d concurrent COPY clients into scratch tables `LIKE` the raw tables including their indexes, "
-						+ "one transaction per request, after the fresh warm-up rounds' windows. Each measured ingest phase "
-						+ "(service, floor, replay) starts after `VACUUM (ANALYZE)`, so none pays for the autovacuum of the "
-						+ "rows the one before wrote.\n",
+						+ "one transaction per request, after the fresh warm-up rounds' windows. The service and the floor "
+						+ "take turns in %d blocks each (service, floor, floor, service, ...) so that both see the same phases "
+						+ "of the machine. Each block, and the replay, starts after `VACUUM (ANALYZE)`, so none pays for the "
+						+ "autovacuum of the rows the one before wrote.\n",
 				settings.series(), span(settings.ingestMinutes()), count(ingest.samples()), ingest.requests(),
 				settings.pointsPerSeries(), count(ingest.samples() / Math.max(1, ingest.requests())),
 				ingest.bodyBytes() / (double) (1 << 20), settings.clients(), IngestBenchmark.FRESH_WARM_UP_ROUNDS,
 				warmUp(ingest.warmUp()),
-				ingest.warmUpRequests(), settings.clients()));
+				ingest.warmUpRequests(), settings.clients(), ingest.measuredBlocks()));
 		md.append(String.format(Locale.ROOT,
 				"- API: %d dashboard series, %s of 1-minute samples ending now = %s rows, loaded through the staging "
 						+ "tables with COPY (the database's ingestion interface: same flush triggers and rollups as the "

@@ -9,14 +9,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import network.manifest.metrics.support.TestDatabase;
 
 /**
  * The ingest part: a long range of acceptance-shaped traffic sent to {@code POST /write} by concurrent
  * clients; the identical rows loaded with plain COPY into scratch copies of the raw tables (same indexes,
- * no dedupe, no rollups, one transaction per request as well); then the same traffic replayed (all
- * duplicates).
+ * no dedupe, no rollups, one transaction per request as well), the two paths taking turns; then the same
+ * traffic replayed (all duplicates).
  */
 final class IngestBenchmark {
 
@@ -25,6 +26,9 @@ final class IngestBenchmark {
 
 	/** Warm-up rounds over new ranges: each adds a tenth of the measured run's rows to the tables. */
 	static final int FRESH_WARM_UP_ROUNDS = 10;
+
+	/** Blocks per ingest path, measured in turns with the other path's. */
+	static final int MEASURED_BLOCKS = 4;
 
 	/** One-minute warm-up requests per measured request, after the rounds (see where they are sent). */
 	private static final int PER_REQUEST_WARM_UP = 10;
@@ -41,14 +45,14 @@ final class IngestBenchmark {
 	 * @param bodyBytes compressed bytes sent per pass
 	 * @param warmUp the untimed warm-up rounds
 	 * @param warmUpRequests requests sent by them
-	 * @param fresh the first pass (all rows new)
-	 * @param freshCpu CPU time of the first pass
-	 * @param freshWal bytes of WAL written during the first pass
+	 * @param fresh the first pass (all rows new), its blocks together
+	 * @param freshCpu CPU time of the first pass's blocks
+	 * @param freshWal bytes of WAL written during the first pass's blocks
 	 * @param rawRows rows the first pass added to the raw tables
 	 * @param rollupRows rows the first pass added to the rollup tables
-	 * @param floor the COPY floor
-	 * @param floorCpu CPU time of the COPY floor
-	 * @param floorWal bytes of WAL written during the COPY floor
+	 * @param floor the COPY floor, its blocks together
+	 * @param floorCpu CPU time of the COPY floor's blocks
+	 * @param floorWal bytes of WAL written during the COPY floor's blocks
 	 * @param floorRows rows COPY stored
 	 * @param replay the second pass (all duplicates)
 	 * @param replayNewRows rows the replay added to the raw tables
@@ -63,6 +67,11 @@ final class IngestBenchmark {
 
 		double floorSamplesPerSecond() {
 			return floor.perSecond(floorRows);
+		}
+
+		/** Blocks each ingest path was measured in (fewer than {@link #MEASURED_BLOCKS} for tiny runs). */
+		int measuredBlocks() {
+			return Math.min(MEASURED_BLOCKS, requests);
 		}
 
 		double replaySamplesPerSecond() {
@@ -137,42 +146,73 @@ final class IngestBenchmark {
 		send(Collections.nCopies(perRequestWarmUp, oneMinute));
 		warmUpRequests[0] += perRequestWarmUp;
 
-		Tables.vacuum(database);
+		// The service and the floor take turns, block by block (service, floor, floor, service, ...), so that
+		// a drift in the machine's speed falls on both alike, as in the API part.
+		createFloorTables();
+		Turns service = new Turns();
+		Turns floor = new Turns();
 		long rawBefore = Tables.rawRows(database);
 		long rollupBefore = Tables.rollupRows(database);
-		long w0 = Tables.walPosition(database);
-		CpuUse c0 = CpuUse.now();
-		LatencyStats fresh = send(bodies);
-		CpuUse freshCpu = CpuUse.now().since(c0);
-		long freshWal = Tables.walPosition(database) - w0;
-		long rawAfter = Tables.rawRows(database);
-		long rollupAfter = Tables.rollupRows(database);
-
-		createFloorTables();
-		LatencyStats floor;
-		CpuUse floorCpu;
-		long floorWal;
-		long floorRows;
+		long floorBefore;
 		try (FloorConnections connections = new FloorConnections(database, settings.clients(),
 				c -> c.setAutoCommit(false))) {
 			Workers.run(settings.clients(), warmUpWindows.size(), Long.MAX_VALUE, () -> new FloorCopy(generator, warmUpWindows, connections));
-			Tables.vacuum(database);
-			long floorBefore = floorRows();
-			long w1 = Tables.walPosition(database);
-			CpuUse c1 = CpuUse.now();
-			floor = Workers.run(settings.clients(), windows.size(), Long.MAX_VALUE, () -> new FloorCopy(generator, windows, connections));
-			floorCpu = CpuUse.now().since(c1);
-			floorWal = Tables.walPosition(database) - w1;
-			floorRows = floorRows() - floorBefore;
+			floorBefore = floorRows();
+			int blocks = Math.min(MEASURED_BLOCKS, windows.size());
+			for (int b = 0; b < blocks; b++) {
+				int from = b * windows.size() / blocks;
+				int to = (b + 1) * windows.size() / blocks;
+				Callable<LatencyStats> serviceBlock = () -> send(bodies.subList(from, to));
+				Callable<LatencyStats> floorBlock = () -> Workers.run(settings.clients(), to - from, Long.MAX_VALUE,
+						() -> new FloorCopy(generator, windows.subList(from, to), connections));
+				if (b % 2 == 0) {
+					service.measure(serviceBlock);
+					floor.measure(floorBlock);
+				}
+				else {
+					floor.measure(floorBlock);
+					service.measure(serviceBlock);
+				}
+			}
 		}
+		long rawAfter = Tables.rawRows(database);
+		long rollupAfter = Tables.rollupRows(database);
+		long floorRows = floorRows() - floorBefore;
 		dropFloorTables();
 
 		Tables.vacuum(database);
 		LatencyStats replay = send(bodies);
 		long rawReplayed = Tables.rawRows(database);
-		return new Result(samples, bodies.size(), bodyBytes, warmUp, warmUpRequests[0], fresh, freshCpu, freshWal,
-				rawAfter - rawBefore, rollupAfter - rollupBefore, floor, floorCpu, floorWal, floorRows, replay,
-				rawReplayed - rawAfter);
+		return new Result(samples, bodies.size(), bodyBytes, warmUp, warmUpRequests[0], service.latencies(),
+				service.cpu, service.wal, rawAfter - rawBefore, rollupAfter - rollupBefore, floor.latencies(), floor.cpu,
+				floor.wal, floorRows, replay, rawReplayed - rawAfter);
+	}
+
+	/**
+	 * One ingest path's measured blocks: their latencies, CPU time and WAL added up. Each block starts after
+	 * {@code VACUUM (ANALYZE)}, so that none pays for the autovacuum of the rows the block before wrote.
+	 */
+	private final class Turns {
+
+		private final List<LatencyStats> blocks = new ArrayList<>();
+
+		private CpuUse cpu = CpuUse.NONE;
+
+		private long wal;
+
+		void measure(Callable<LatencyStats> block) throws Exception {
+			Tables.vacuum(database);
+			long w0 = Tables.walPosition(database);
+			CpuUse c0 = CpuUse.now();
+			blocks.add(block.call());
+			cpu = cpu.plus(CpuUse.now().since(c0));
+			wal += Tables.walPosition(database) - w0;
+		}
+
+		LatencyStats latencies() {
+			return LatencyStats.combined(blocks);
+		}
+
 	}
 
 	private LatencyStats send(List<byte[]> bodies) throws Exception {
