@@ -122,7 +122,7 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 					ratio(s.meanOverhead())));
 		}
 		md.append("\n## CPU and WAL per 1,000 samples ingested\n\n")
-			.append("WAL: what the whole server wrote during the phase (its WAL position before and after).\n\n")
+			.append("WAL: what the whole server wrote during each path's blocks (its WAL position before and after each).\n\n")
 			.append("| path | JVM (service and clients) | of which the service's request threads | of which JIT and GC "
 					+ "| PostgreSQL | WAL |\n")
 			.append("|---|---|---|---|---|---|\n");

@@ -28,7 +28,12 @@ final class IngestBenchmark {
 	static final int FRESH_WARM_UP_ROUNDS = 10;
 
 	/** Blocks per ingest path, measured in turns with the other path's. */
-	static final int MEASURED_BLOCKS = 4;
+	private static final int MEASURED_BLOCKS = 4;
+
+	/** Blocks each ingest path is measured in: {@link #MEASURED_BLOCKS}, fewer for a run of fewer requests. */
+	static int measuredBlocks(int requests) {
+		return Math.min(MEASURED_BLOCKS, requests);
+	}
 
 	/** One-minute warm-up requests per measured request, after the rounds (see where they are sent). */
 	private static final int PER_REQUEST_WARM_UP = 10;
@@ -69,9 +74,8 @@ final class IngestBenchmark {
 			return floor.perSecond(floorRows);
 		}
 
-		/** Blocks each ingest path was measured in (fewer than {@link #MEASURED_BLOCKS} for tiny runs). */
 		int measuredBlocks() {
-			return Math.min(MEASURED_BLOCKS, requests);
+			return IngestBenchmark.measuredBlocks(requests);
 		}
 
 		double replaySamplesPerSecond() {
@@ -158,7 +162,7 @@ final class IngestBenchmark {
 				c -> c.setAutoCommit(false))) {
 			Workers.run(settings.clients(), warmUpWindows.size(), Long.MAX_VALUE, () -> new FloorCopy(generator, warmUpWindows, connections));
 			floorBefore = floorRows();
-			int blocks = Math.min(MEASURED_BLOCKS, windows.size());
+			int blocks = measuredBlocks(windows.size());
 			for (int b = 0; b < blocks; b++) {
 				int from = b * windows.size() / blocks;
 				int to = (b + 1) * windows.size() / blocks;

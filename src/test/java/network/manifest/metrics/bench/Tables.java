@@ -8,7 +8,7 @@ import java.util.List;
 
 import network.manifest.metrics.support.TestDatabase;
 
-/** Row counts of the tables a write fills. */
+/** The benchmark's database chores: row counts of the tables a write fills, WAL position, VACUUM, CHECKPOINT. */
 final class Tables {
 
 	static final List<String> RAW = List.of("internal.prometheus_remote_write", "cumsum.prometheus_remote_write");
