@@ -79,6 +79,22 @@ final class ApiBenchmark {
 			return http.requestsPerSecond() == 0 ? 0 : sql.requestsPerSecond() / http.requestsPerSecond();
 		}
 
+		/**
+		 * CPU time per call (the JVM and PostgreSQL together) over HTTP ÷ over direct SQL; -1 where unknown. While
+		 * the callers keep every core busy, the ratio of mean latencies follows it.
+		 */
+		double cpuOverhead() {
+			double h = machineMillis(httpCpu, http.count());
+			double q = machineMillis(sqlCpu, sql.count());
+			return h < 0 || q <= 0 ? -1 : h / q;
+		}
+
+		private static double machineMillis(CpuUse cpu, int calls) {
+			double jvm = cpu.jvmMillisPer(calls);
+			double postgres = cpu.postgresMillisPer(calls);
+			return jvm < 0 || postgres < 0 ? -1 : jvm + postgres;
+		}
+
 	}
 
 	/** @param loadRows rows loaded through the staging tables, @param load the loading run */

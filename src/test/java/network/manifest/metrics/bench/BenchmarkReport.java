@@ -137,18 +137,19 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 		md.append("\n## CPU per API call\n\n")
 			.append("Milliseconds of CPU per measured call: the service's request threads, the whole JVM (service, "
 					+ "clients, JIT, GC), of that the JIT compiler and garbage collector threads, and the PostgreSQL "
-					+ "server, over HTTP and over direct SQL.\n\n")
+					+ "server, over HTTP and over direct SQL; and the JVM and PostgreSQL together over HTTP ÷ over SQL "
+					+ "(while the callers keep every core busy, the ratio of mean latencies follows it).\n\n")
 			.append("| shape | HTTP: service threads | HTTP: JVM | HTTP: JIT and GC | HTTP: PostgreSQL | SQL: JVM "
-					+ "| SQL: JIT and GC | SQL: PostgreSQL |\n")
-			.append("|---|---|---|---|---|---|---|---|\n");
+					+ "| SQL: JIT and GC | SQL: PostgreSQL | HTTP / SQL CPU |\n")
+			.append("|---|---|---|---|---|---|---|---|---|\n");
 		for (ApiBenchmark.ShapeResult s : api.shapes()) {
 			int h = s.http().count();
 			int q = s.sql().count();
-			md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", s.shape().label(),
+			md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", s.shape().label(),
 					cpu(s.httpCpu().serviceMillisPer(h)), cpu(s.httpCpu().jvmMillisPer(h)),
 					cpu(s.httpCpu().jitAndGcMillisPer(h)), cpu(s.httpCpu().postgresMillisPer(h)),
 					cpu(s.sqlCpu().jvmMillisPer(q)), cpu(s.sqlCpu().jitAndGcMillisPer(q)),
-					cpu(s.sqlCpu().postgresMillisPer(q))));
+					cpu(s.sqlCpu().postgresMillisPer(q)), s.cpuOverhead() < 0 ? "n/a" : ratio(s.cpuOverhead())));
 		}
 		List<Row> unmet = unmet();
 		md.append("\n## Targets not met\n\n");
