@@ -84,15 +84,9 @@ final class ApiBenchmark {
 		 * the callers keep every core busy, the ratio of mean latencies follows it.
 		 */
 		double cpuOverhead() {
-			double h = machineMillis(httpCpu, http.count());
-			double q = machineMillis(sqlCpu, sql.count());
+			double h = httpCpu.jvmAndPostgresMillisPer(http.count());
+			double q = sqlCpu.jvmAndPostgresMillisPer(sql.count());
 			return h < 0 || q <= 0 ? -1 : h / q;
-		}
-
-		private static double machineMillis(CpuUse cpu, int calls) {
-			double jvm = cpu.jvmMillisPer(calls);
-			double postgres = cpu.postgresMillisPer(calls);
-			return jvm < 0 || postgres < 0 ? -1 : jvm + postgres;
 		}
 
 	}

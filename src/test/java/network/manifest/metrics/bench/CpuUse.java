@@ -54,6 +54,11 @@ record CpuUse(long serviceNanos, long jvmNanos, long jitAndGcNanos, long postgre
 		return per(postgresNanos, events);
 	}
 
+	/** The JVM and PostgreSQL together: all the CPU the phase used on a machine that runs both. */
+	double jvmAndPostgresMillisPer(long events) {
+		return per(sum(jvmNanos, postgresNanos), events);
+	}
+
 	private static double per(long nanos, long events) {
 		return nanos < 0 || events == 0 ? -1 : nanos / 1e6 / events;
 	}
