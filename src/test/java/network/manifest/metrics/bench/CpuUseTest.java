@@ -2,12 +2,14 @@ package network.manifest.metrics.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,9 +35,7 @@ class CpuUseTest {
 		}
 		// the backend exits after the connection closes; wait until the postmaster has reaped it
 		Path proc = Path.of("/proc", Integer.toString(pid));
-		while (Files.exists(proc)) {
-			Thread.onSpinWait();
-		}
+		await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(proc));
 		long used = CpuUse.now().since(start).postgresNanos();
 		assertThat(used).as("PostgreSQL CPU time of the phase, ns").isGreaterThan(100_000_000L);
 	}

@@ -14,6 +14,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,7 +122,7 @@ class ConcurrentWritersTest {
 			RemoteWriteClient client = new RemoteWriteClient(w % 2 == 0 ? port : secondPort);
 			List<RemoteWriteRequests> requests = plan(new Random(w));
 			results.add(pool.submit(() -> {
-				start.await();
+				start.await(60, TimeUnit.SECONDS);
 				List<Integer> statuses = new ArrayList<>();
 				for (RemoteWriteRequests request : requests) {
 					statuses.add(client.writeV1Retrying(request).statusCode());
@@ -130,7 +131,7 @@ class ConcurrentWritersTest {
 			}));
 		}
 		for (Future<List<Integer>> result : results) {
-			assertThat(result.get()).hasSize(12).containsOnly(204);
+			assertThat(result.get(120, TimeUnit.SECONDS)).hasSize(12).containsOnly(204);
 		}
 		pool.shutdown();
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -45,22 +46,27 @@ class DeadlockRetryTest {
 	@Autowired
 	MeterRegistry registry;
 
-	private static void stage(Connection c, Instant time, long tagId, int value) throws Exception {
+	private static void stage(Connection c, String name, Instant time, long tagId, int value) throws Exception {
 		try (PreparedStatement st = c.prepareStatement("INSERT INTO staging_internal.prometheus_remote_write"
-				+ " (time, tag_id, name, schema, value) VALUES (?, ?, 'ingest_deadlock', 'common', ?)")) {
+				+ " (time, tag_id, name, schema, value) VALUES (?, ?, ?, 'common', ?)")) {
 			st.setTimestamp(1, Timestamp.from(time));
 			st.setLong(2, tagId);
-			st.setInt(3, value);
+			st.setString(3, name);
+			st.setInt(4, value);
 			st.executeUpdate();
 		}
 	}
 
-	/** Waits (polling the server's lock table, bounded) until some backend waits for a lock held by pid. */
-	private boolean someoneWaitsFor(int pid) {
+	/**
+	 * Waits (polling the server's activity view, bounded) until some backend waits for the transaction of
+	 * pid: a row conflict, not a lock on a table or a TimescaleDB chunk being created.
+	 */
+	private boolean someoneWaitsForTheTransactionOf(int pid) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
 		while (System.nanoTime() < deadline) {
 			Integer waiting = jdbc.queryForObject("SELECT count(*) FROM pg_catalog.pg_stat_activity"
-					+ " WHERE ? = ANY (pg_catalog.pg_blocking_pids(pid))", Integer.class, pid);
+					+ " WHERE ? = ANY (pg_catalog.pg_blocking_pids(pid)) AND wait_event = 'transactionid'",
+					Integer.class, pid);
 			if (waiting != null && waiting > 0) {
 				return true;
 			}
@@ -76,6 +82,13 @@ class DeadlockRetryTest {
 		RemoteWriteRequests request = RemoteWriteRequests.request();
 		request.series("ingest_deadlock").sample(EARLY.toEpochMilli(), 1).sample(LATE.toEpochMilli(), 2);
 
+		// Another series in the same minutes first, so the TimescaleDB chunks exist: otherwise the request
+		// would wait for the other writer's chunk creation, never reaching the rows that deadlock.
+		try (Connection prime = dataSource.getConnection()) {
+			stage(prime, "ingest_deadlock_chunks", EARLY, tagId, 0);
+			stage(prime, "ingest_deadlock_chunks", LATE, tagId, 0);
+		}
+
 		CompletableFuture<HttpResponse<String>> response;
 		try (Connection other = dataSource.getConnection()) {
 			other.setAutoCommit(false);
@@ -87,17 +100,17 @@ class DeadlockRetryTest {
 				rs.next();
 				pid = rs.getInt(1);
 			}
-			stage(other, LATE, tagId, 20); // holds the later row
+			stage(other, "ingest_deadlock", LATE, tagId, 20); // holds the later row
 
 			// the request inserts EARLY, then waits for LATE
 			response = CompletableFuture.supplyAsync(() -> new RemoteWriteClient(port).writeV1(request));
-			assertThat(someoneWaitsFor(pid)).as("the request waits for the other writer").isTrue();
+			assertThat(someoneWaitsForTheTransactionOf(pid)).as("the request waits for the other writer's row").isTrue();
 
-			stage(other, EARLY, tagId, 10); // waits for the request: deadlock, the request is rolled back
+			stage(other, "ingest_deadlock", EARLY, tagId, 10); // waits for the request: deadlock, the request is rolled back
 			other.commit();
 		}
 
-		assertThat(response.get().statusCode()).isEqualTo(204);
+		assertThat(response.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(204);
 		assertThat(registry.counter("gateway.ingest.retries").count() - retriesBefore).isGreaterThanOrEqualTo(1);
 		assertThat(jdbc.queryForList("SELECT value::text FROM internal.prometheus_remote_write"
 				+ " WHERE name = 'ingest_deadlock' ORDER BY time", String.class)).containsExactly("10", "20");

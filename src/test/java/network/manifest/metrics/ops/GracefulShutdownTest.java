@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.context.WebServerApplicationContext;
@@ -57,8 +58,8 @@ class GracefulShutdownTest {
 			blocker.rollback();
 		}
 
-		HttpResponse<String> response = write.get();
-		shutdown.get();
+		HttpResponse<String> response = write.get(60, TimeUnit.SECONDS);
+		shutdown.get(60, TimeUnit.SECONDS);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
 		assertThat(app.isActive()).isFalse();
 		assertThat(RemoteWriteProbe.storedRows(db, "graceful_shutdown_probe")).as("the acknowledged sample is stored")

@@ -1,8 +1,15 @@
 package network.manifest.metrics.storage;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -50,6 +57,25 @@ final class MigratedDatabase {
 			.placeholders(storage.flywayPlaceholders())
 			.load()
 			.migrate();
+	}
+
+	/** The migration scripts as shipped (db/migration of the project), by file name. */
+	static List<String> migrationFiles() {
+		try (Stream<Path> files = Files.list(Path.of("db", "migration"))) {
+			return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".sql")).sorted().toList();
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+	}
+
+	/** The highest version of the versioned migrations ({@code V<version>__...sql}). */
+	static String newestVersion() {
+		return migrationFiles().stream()
+			.filter(f -> f.startsWith("V"))
+			.map(f -> f.substring(1, f.indexOf("__")))
+			.max(Comparator.comparing(Integer::valueOf))
+			.orElseThrow();
 	}
 
 	static DriverManagerDataSource dataSource(TestDatabase.Database db) {

@@ -1,6 +1,7 @@
 package network.manifest.metrics.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -53,7 +54,24 @@ class RawDataRetentionTest {
 	TestRestTemplate http;
 
 	@Test
-	void removesOnlyRawInternalRowsOlderThanTheRetentionAndNoRollup(CapturedOutput output) {
+	void inPostgresqlModeBatchedDeletesRemoveOnlyExpiredRawInternalRows(CapturedOutput output) {
+		assumeTrue(mode == StorageMode.POSTGRESQL, "storage mode is " + mode);
+		String scraped = removesOnlyRawInternalRowsOlderThanTheRetentionAndNoRollup(output);
+		assertThat(meters.counter("gateway.retention.rows.deleted").count()).isEqualTo(10);
+		assertThat(scraped).contains("gateway_retention_rows_deleted_total 10.0");
+		assertThat(output.getOut()).contains("(10 rows, 0 chunks)");
+	}
+
+	@Test
+	void inTimescaleDbModeExpiredChunksAreDroppedWithOnlyExpiredRawInternalRows(CapturedOutput output) {
+		assumeTrue(mode == StorageMode.TIMESCALEDB, "storage mode is " + mode);
+		removesOnlyRawInternalRowsOlderThanTheRetentionAndNoRollup(output);
+		assertThat(meters.counter("gateway.retention.chunks.dropped").count()).isPositive();
+		assertThat(meters.counter("gateway.retention.rows.deleted").count()).isZero();
+	}
+
+	/** Stages expired and kept rows, runs retention once, checks what both modes share; returns the scrape. */
+	private String removesOnlyRawInternalRowsOlderThanTheRetentionAndNoRollup(CapturedOutput output) {
 		Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
 		Instant expired = now.minus(Duration.ofDays(400));
 		Instant kept = now.minus(Duration.ofDays(300));
@@ -78,19 +96,12 @@ class RawDataRetentionTest {
 
 		assertThat(meters.counter("gateway.retention.runs", "outcome", "success").count()).isEqualTo(runsBefore + 1);
 		String scraped = http.getForObject("/actuator/prometheus", String.class);
-		if (mode == StorageMode.POSTGRESQL) {
-			assertThat(meters.counter("gateway.retention.rows.deleted").count()).isEqualTo(10);
-			assertThat(scraped).contains("gateway_retention_rows_deleted_total 10.0");
-			assertThat(output.getOut()).contains("(10 rows, 0 chunks)");
-		}
-		else {
-			assertThat(meters.counter("gateway.retention.chunks.dropped").count()).isPositive();
-		}
 		assertThat(output.getOut()).contains("retention run: removed raw internal data older than");
 		assertThat(scraped).contains("gateway_retention_runs_total{outcome=\"success\"}",
 				"gateway_retention_chunks_dropped_total", "gateway_retention_duration_seconds_count",
 				"gateway_storage_compression_policies", "gateway_storage_chunks{state=\"compressed\"}");
 		assertThat(scraped).doesNotContain("gateway_retention_last_success_seconds 0.0");
+		return scraped;
 	}
 
 	@Test

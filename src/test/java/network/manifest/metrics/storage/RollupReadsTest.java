@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -193,7 +194,7 @@ class RollupReadsTest {
 				}
 			}));
 		}
-		CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).join();
+		CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
 		assertThat(rows(c, "SELECT count(*) FROM internal.metric_rollup_1h WHERE name = 'concurrent_gauge'"))
 			.containsExactly("2");
 		assertTiersEqualTheirMinutes();

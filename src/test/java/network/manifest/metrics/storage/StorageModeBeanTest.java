@@ -1,5 +1,6 @@
 package network.manifest.metrics.storage;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -22,22 +23,30 @@ class StorageModeBeanTest {
 	JdbcTemplate jdbc;
 
 	@Test
-	void theModeBeanMatchesTheMigratedTables() {
+	void theModeBeanIsTheDetectedModeAndTheDatabaseIsMigrated() {
 		assertThat(mode).isEqualTo(info.mode());
-		Integer hypertables = jdbc.queryForObject("""
-				SELECT count(*) FROM pg_extension e
-				WHERE e.extname = 'timescaledb' AND to_regclass('timescaledb_information.hypertables') IS NOT NULL""",
-				Integer.class);
-		if (mode == StorageMode.TIMESCALEDB) {
-			assertThat(jdbc.queryForObject("SELECT count(*) FROM timescaledb_information.hypertables "
-					+ "WHERE hypertable_schema = 'internal' AND hypertable_name = 'prometheus_remote_write'", Integer.class))
-				.isEqualTo(1);
-		}
-		else {
-			assertThat(hypertables == 0 || jdbc.queryForObject("SELECT count(*) FROM timescaledb_information.hypertables",
-					Integer.class) == 0).isTrue();
-		}
-		assertThat(jdbc.queryForObject("SELECT max(version) FROM flyway_schema_history", String.class)).isNotNull();
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM flyway_schema_history WHERE NOT success", Integer.class))
+			.isZero();
+		assertThat(jdbc.queryForObject("SELECT version FROM flyway_schema_history"
+				+ " WHERE version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1", String.class))
+			.isEqualTo(MigratedDatabase.newestVersion());
+	}
+
+	@Test
+	void inTimescaleDbModeTheRawTableIsAHypertable() {
+		assumeTrue(mode == StorageMode.TIMESCALEDB, "storage mode is " + mode);
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM timescaledb_information.hypertables "
+				+ "WHERE hypertable_schema = 'internal' AND hypertable_name = 'prometheus_remote_write'", Integer.class))
+			.isEqualTo(1);
+	}
+
+	@Test
+	void inPostgresqlModeNoTableIsPartitionedByTimescaleDb() {
+		assumeTrue(mode == StorageMode.POSTGRESQL, "storage mode is " + mode);
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'", Integer.class))
+			.isZero();
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_inherits"
+				+ " WHERE inhparent = 'internal.prometheus_remote_write'::regclass", Integer.class)).isZero();
 	}
 
 }
