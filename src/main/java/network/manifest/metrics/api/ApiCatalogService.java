@@ -13,7 +13,7 @@ import org.springframework.stereotype.Service;
 /**
  * Holds the current {@link ApiCatalog}. Loaded once at start-up, after the migrations and before the
  * service reports ready (a failure stops the start); reloaded on {@code NOTIFY} (see
- * {@link CatalogReloadListener}) or whenever other code calls {@link #reload()}, e.g. after
+ * {@link DatabaseNotificationListener}) or whenever other code calls {@link #reload()}, e.g. after
  * changing the exposed schema.
  */
 @Service

@@ -15,10 +15,14 @@ import java.util.stream.Collectors;
  * @param returnType the declared return type as {@code format_type} prints it
  * @param columns the result columns for {@link Shape#ROWS} and {@link Shape#ROW}, else empty
  * @param isVolatile VOLATILE functions may write, so they get a read-write transaction (on POST only)
+ * @param cacheable STABLE or IMMUTABLE and not reading the request's settings: its answer depends only on
+ *        the call and the data, so {@link RpcResultCache} may keep it until the next write
+ * @param readsClock its answer also depends on the time ({@code now()}, directly or through functions it
+ *        calls), so a cached answer also expires on time
  * @param description the function's {@code COMMENT}, or null
  */
 record ApiFunction(String schema, String name, List<Parameter> parameters, Shape shape, String returnType,
-		List<Column> columns, boolean isVolatile, String description) {
+		List<Column> columns, boolean isVolatile, boolean cacheable, boolean readsClock, String description) {
 
 	ApiFunction {
 		parameters = List.copyOf(parameters);

@@ -22,13 +22,14 @@ import org.springframework.util.unit.DataSize;
  * @param reloadChannel {@code NOTIFY <channel>, 'reload schema'} reloads the function catalog
  * @param reloadRetry wait before the catalog listener reconnects after losing its connection
  * @param compression response compression
+ * @param cache the result cache of STABLE and IMMUTABLE functions
  */
 @ConfigurationProperties("gateway.api")
 public record ApiProperties(@DefaultValue("api") String schema, String jwtSecret, String jwtAudience,
 		@DefaultValue("30s") Duration jwtClockSkew, @DefaultValue({ "web_anon", "writer" }) List<String> roles,
 		@DefaultValue("web_anon") String anonymousRole, @DefaultValue("10s") Duration statementTimeout,
 		Integer maxRows, @DefaultValue("pgrst") String reloadChannel, @DefaultValue("5s") Duration reloadRetry,
-		@DefaultValue Compression compression) {
+		@DefaultValue Compression compression, @DefaultValue Cache cache) {
 
 	static final int MIN_SECRET_LENGTH = 32;
 
@@ -57,6 +58,24 @@ public record ApiProperties(@DefaultValue("api") String schema, String jwtSecret
 
 	boolean jwtConfigured() {
 		return jwtSecret != null;
+	}
+
+	/**
+	 * @param enabled keep answers in memory; off: every call runs in the database
+	 * @param maxBytes upper bound on the bodies kept (each entry weighs at least maxBytes / maxEntries)
+	 * @param maxEntries upper bound on the answers kept
+	 * @param clockTtl how long an answer of a function that reads the time ({@code now()}) is kept at most
+	 */
+	public record Cache(@DefaultValue("true") boolean enabled, @DefaultValue("64MB") DataSize maxBytes,
+			@DefaultValue("10000") int maxEntries, @DefaultValue("5s") Duration clockTtl) {
+
+		public Cache {
+			if (maxEntries < 1 || maxBytes.toBytes() < maxEntries) {
+				throw new IllegalArgumentException("gateway.api.cache.max-entries must be between 1 and max-bytes, got "
+						+ maxEntries);
+			}
+		}
+
 	}
 
 	/**

@@ -20,9 +20,10 @@ class ApiWebConfiguration {
 
 	@Bean
 	ServletRegistrationBean<RpcServlet> rpcServlet(JwtAuthenticator authenticator, RpcRequestParser parser,
-			CallPlanner planner, RpcExecutor executor, ApiCatalogService catalogs, ApiErrors errors, ObjectMapper json) {
+			CallPlanner planner, RpcExecutor executor, ApiCatalogService catalogs, ApiErrors errors, ObjectMapper json,
+			RpcResultCache cache) {
 		ServletRegistrationBean<RpcServlet> registration = new ServletRegistrationBean<>(
-				new RpcServlet(authenticator, parser, planner, executor, catalogs, errors, json), "/rpc/*");
+				new RpcServlet(authenticator, parser, planner, executor, catalogs, errors, json, cache), "/rpc/*");
 		registration.setLoadOnStartup(1);
 		return registration;
 	}
@@ -34,7 +35,7 @@ class ApiWebConfiguration {
 		cors.setAllowedMethods(List.of("GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS", "HEAD"));
 		cors.setAllowedHeaders(List.of("*"));
 		cors.setExposedHeaders(List.of("Content-Encoding", "Content-Location", "Content-Range", "Content-Type", "Date",
-				"Location", "Server", "Transfer-Encoding", "Range-Unit"));
+				"Location", "Server", "Transfer-Encoding", "Range-Unit", "ETag"));
 		cors.setMaxAge(86400L);
 		// one configuration for every path the filter is mapped to (the API's), without a per-request path match
 		CorsConfigurationSource source = request -> cors;

@@ -58,7 +58,7 @@ class CallPlanner {
 		}
 		boolean readOnly = request.readOnlyMethod() || !function.isVolatile();
 		return new CallPlan(function, List.copyOf(arguments), request.select(), List.copyOf(filters),
-				request.order(), limit, request.offset(), request.format(), readOnly);
+				request.order(), limit, request.offset(), request.format(), readOnly, false);
 	}
 
 	private ApiFunction resolve(RpcRequest request, ApiCatalog catalog) {

@@ -21,7 +21,9 @@ import network.manifest.metrics.api.RpcRequest.SelectItem;
  * from the request is concatenated except quoted identifiers already checked against the catalog and
  * aliases, which are quoted too.
  *
- * <p>The statement returns one row: the rendered body (null for void) and the row count.
+ * <p>The statement returns one row: the rendered body (null for void), the row count and, when the plan
+ * counts, the rows of the whole result before limit and offset (else null). The count reads the
+ * function's result once: a CTE named twice is computed once.
  *
  * @param sql the statement
  * @param parameters its bind values in order: {@code String} (possibly null) or {@code Long}
@@ -36,12 +38,13 @@ record CallSql(String sql, List<Object> parameters) {
 		String call = call(plan, params);
 		Shape shape = f.shape();
 		return switch (shape) {
-			case VOID -> new CallSql("select " + call + ", 0", params);
+			case VOID -> new CallSql("select " + call + ", 0, null", params);
 			case SCALAR -> new CallSql(
 					(plan.format() == OutputFormat.CSV ? "select (" + call + ")::text" : "select to_json(" + call + ")::text")
-							+ ", 1",
+							+ ", 1, null",
 					params);
-			case ROWS, ROW, SCALARS -> new CallSql(rendered(plan, inner(plan, call, params)), params);
+			case ROWS, ROW, SCALARS -> new CallSql(plan.count() ? counted(plan, call, params)
+					: rendered(plan, inner(plan, call, params), "null"), params);
 		};
 	}
 
@@ -52,6 +55,26 @@ record CallSql(String sql, List<Object> parameters) {
 			params.add(a.value());
 		}
 		return quote(plan.function().schema()) + "." + quote(plan.function().name()) + args;
+	}
+
+	/** {@code with _s as (the filtered result) select body, rows, (select count(*) from _s) from (page of _s)}. */
+	private static String counted(CallPlan plan, String call, List<Object> params) {
+		String all = inner(plan.withoutPaging(), call, params);
+		String page = "select * from _s" + paging(plan, params);
+		return "with _s as (" + all + ") " + rendered(plan, page, "(select count(*) from _s)");
+	}
+
+	private static String paging(CallPlan plan, List<Object> params) {
+		StringBuilder sql = new StringBuilder();
+		if (plan.limit() != null) {
+			sql.append(" limit ?");
+			params.add(plan.limit());
+		}
+		if (plan.offset() != null) {
+			sql.append(" offset ?");
+			params.add(plan.offset());
+		}
+		return sql.toString();
 	}
 
 	private static String inner(CallPlan plan, String call, List<Object> params) {
@@ -82,18 +105,11 @@ record CallSql(String sql, List<Object> parameters) {
 			}
 			sql.append(order);
 		}
-		if (plan.limit() != null) {
-			sql.append(" limit ?");
-			params.add(plan.limit());
-		}
-		if (plan.offset() != null) {
-			sql.append(" offset ?");
-			params.add(plan.offset());
-		}
+		sql.append(paging(plan, params));
 		return sql.toString();
 	}
 
-	private static String rendered(CallPlan plan, String inner) {
+	private static String rendered(CallPlan plan, String inner, String total) {
 		ApiFunction f = plan.function();
 		String value = f.shape() == Shape.SCALARS ? "_r." + quote(f.name()) : "_r";
 		String body = switch (plan.format()) {
@@ -103,7 +119,7 @@ record CallSql(String sql, List<Object> parameters) {
 			case JSON -> f.shape() == Shape.ROW ? "coalesce((json_agg(_r) -> 0)::text, 'null')"
 					: "coalesce(json_agg(" + value + "), '[]')::text";
 		};
-		return "select " + body + ", count(*) from (" + inner + ") _r";
+		return "select " + body + ", count(*), " + total + " from (" + inner + ") _r";
 	}
 
 	private static String selectList(List<SelectItem> select) {

@@ -27,9 +27,24 @@ final class CatalogLoader {
 	private static final Logger log = LoggerFactory.getLogger(CatalogLoader.class);
 
 	// Arguments and row-type columns come back as JSON so one round trip describes every function.
+	// A function's answer depends on the clock when its body, or the body of an SQL or PL/pgSQL function it
+	// names (transitively), reads the time; a function reading request.* settings depends on more than its
+	// arguments and is never cached.
 	private static final String QUERY = """
+			with recursive code as (
+			       select f.oid, f.proname, f.prosrc from pg_proc f join pg_language l on l.oid = f.prolang
+			       where l.lanname in ('sql', 'plpgsql')
+			         and f.pronamespace not in ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)),
+			     reads_clock(oid) as (
+			       select oid from code
+			       where prosrc ~* '\\m(now|current_timestamp|current_date|current_time|localtime|localtimestamp|clock_timestamp|statement_timestamp|transaction_timestamp|timeofday)\\M'
+			       union
+			       select caller.oid from reads_clock r join code callee on callee.oid = r.oid
+			       join code caller on caller.prosrc ~* ('\\m' || callee.proname || '\\M'))
 			select p.proname,
 			       p.provolatile = 'v' as is_volatile,
+			       p.provolatile <> 'v' and p.prosrc !~ 'request\\.' as cacheable,
+			       p.oid in (select oid from reads_clock) as reads_clock,
 			       p.proretset,
 			       p.prorettype = 'pg_catalog.void'::regtype as returns_void,
 			       p.prorettype = 'pg_catalog.record'::regtype as returns_record,
@@ -132,7 +147,8 @@ final class CatalogLoader {
 			columns = List.of();
 		}
 		return Optional.of(new ApiFunction(schema, name, inputs, shape, rs.getString("return_type"), columns,
-				rs.getBoolean("is_volatile"), rs.getString("description")));
+				rs.getBoolean("is_volatile"), rs.getBoolean("cacheable"), rs.getBoolean("reads_clock"),
+				rs.getString("description")));
 	}
 
 	private JsonNode parse(String text) throws SQLException {

@@ -1,10 +1,23 @@
 package network.manifest.metrics.api;
 
+import org.springframework.http.HttpHeaders;
+
 /** A request that cannot be understood, before any database work (PGRST1xx). */
 final class RequestError extends ApiException {
 
 	private RequestError(int status, String code, String message, String details) {
 		super(status, code, message, details, null, null, null);
+	}
+
+	private RequestError(int status, String code, String message, String details, HttpHeaders headers) {
+		super(status, code, message, details, null, headers, null);
+	}
+
+	/** A {@code Range} that selects nothing of a result of {@code total} rows (null: not counted). */
+	static RequestError rangeNotSatisfiable(String details, Long total) {
+		HttpHeaders headers = new HttpHeaders();
+		headers.set(HttpHeaders.CONTENT_RANGE, "*/" + (total == null ? "*" : total));
+		return new RequestError(416, "PGRST103", "Requested range not satisfiable", details, headers);
 	}
 
 	static RequestError invalidQuery(String message, String details) {

@@ -48,8 +48,9 @@ class RpcExecutor {
 	/**
 	 * @param body the rendered JSON/CSV text as the database sent it (UTF-8), null for void
 	 * @param rows rows in a set result
+	 * @param total rows of the whole result before limit and offset when the plan counts, else null
 	 */
-	record RpcResult(byte[] body, long rows) {
+	record RpcResult(byte[] body, long rows, Long total) {
 	}
 
 	RpcResult execute(CallPlan plan, Caller caller, RequestContext context) {
@@ -81,7 +82,9 @@ class RpcExecutor {
 			try (ResultSet rs = ps.getResultSet()) {
 				rs.next();
 				// the driver's bytes of a text column are its UTF-8 text: no decoding to a String and back
-				return new RpcResult(rs.getBytes(1), rs.getLong(2));
+				long total = rs.getLong(3);
+				Long counted = rs.wasNull() ? null : total;
+				return new RpcResult(rs.getBytes(1), rs.getLong(2), counted);
 			}
 		}
 		catch (SQLException e) {

@@ -50,8 +50,10 @@ class RpcServlet extends HttpServlet {
 
 	private final transient ObjectMapper json;
 
+	private final transient RpcResultCache cache;
+
 	RpcServlet(JwtAuthenticator authenticator, RpcRequestParser parser, CallPlanner planner, RpcExecutor executor,
-			ApiCatalogService catalogs, ApiErrors errors, ObjectMapper json) {
+			ApiCatalogService catalogs, ApiErrors errors, ObjectMapper json, RpcResultCache cache) {
 		this.authenticator = authenticator;
 		this.parser = parser;
 		this.planner = planner;
@@ -59,6 +61,7 @@ class RpcServlet extends HttpServlet {
 		this.catalogs = catalogs;
 		this.errors = errors;
 		this.json = json;
+		this.cache = cache;
 	}
 
 	// Every method comes here (not to HttpServlet's per-method defaults): OPTIONS and the refused ones are
@@ -91,10 +94,32 @@ class RpcServlet extends HttpServlet {
 		byte[] body = method.equals("POST") ? request.getInputStream().readAllBytes() : new byte[0];
 		RpcRequest rpc = parser.parse(function, method, request.getQueryString(), request.getContentType(), body,
 				request.getHeader(HttpHeaders.ACCEPT));
-		CallPlan plan = planner.plan(rpc, catalogs.current());
-		RpcResult result = executor.execute(plan, caller,
-				new RequestContext(method, request.getRequestURI(), headersJson(request)));
-		render(plan, result, response);
+		CallPlan plan = planner.plan(rpc, catalogs.current())
+			.withCount(RpcHeaders.countRequested(request.getHeaders("Prefer")));
+		if (!method.equals("POST") && plan.function().shape().isSet()) {
+			plan = RpcHeaders.applyRange(plan, request.getHeader(HttpHeaders.RANGE), request.getHeader("Range-Unit"));
+		}
+		if (!plan.function().cacheable()) {
+			RpcResult result = run(plan, caller, method, request);
+			if (!plan.readOnly()) {
+				// a write through the API (a VOLATILE function, committed): kept answers may be stale now
+				cache.onApiWrite();
+			}
+			render(plan, result, null, request, response);
+			return;
+		}
+		RpcResultCache.Key key = RpcResultCache.Key.of(plan, caller);
+		RpcResultCache.Entry entry = cache.get(key);
+		if (entry == null) {
+			long epoch = cache.epoch();
+			entry = cache.put(key, epoch, run(plan, caller, method, request), plan.function().readsClock());
+		}
+		render(plan, entry.result(), entry.etag(), request, response);
+	}
+
+	private RpcResult run(CallPlan plan, Caller caller, String method, HttpServletRequest request)
+			throws JsonProcessingException {
+		return executor.execute(plan, caller, new RequestContext(method, request.getRequestURI(), headersJson(request)));
 	}
 
 	/** The function's name: the one path segment after {@code /rpc/}. */
@@ -115,7 +140,12 @@ class RpcServlet extends HttpServlet {
 		response.setHeader(HttpHeaders.ALLOW, writes ? "OPTIONS,POST" : "OPTIONS,GET,HEAD,POST");
 	}
 
-	private static void render(CallPlan plan, RpcResult result, HttpServletResponse response) throws IOException {
+	/**
+	 * Status, headers and body as PostgREST sends them; {@code etag} (cacheable calls only) adds the
+	 * validators and answers a matching {@code If-None-Match} with 304. HEAD gets the headers only.
+	 */
+	private static void render(CallPlan plan, RpcResult result, String etag, HttpServletRequest request,
+			HttpServletResponse response) throws IOException {
 		Shape shape = plan.function().shape();
 		if (shape == Shape.VOID) {
 			response.setStatus(HttpServletResponse.SC_NO_CONTENT);
@@ -130,17 +160,38 @@ class RpcServlet extends HttpServlet {
 			case CSV -> RpcMediaTypes.CSV;
 			case OBJECT -> RpcMediaTypes.OBJECT;
 		};
-		response.setStatus(HttpServletResponse.SC_OK);
-		response.setContentType(type.toString());
+		int status = HttpServletResponse.SC_OK;
 		if (shape.isSet()) {
 			long first = plan.offset() == null ? 0 : plan.offset();
+			Long total = result.total();
+			if (total != null && first > total) {
+				throw RequestError.rangeNotSatisfiable(
+						"An offset of " + first + " was requested, but there are only " + total + " rows.", total);
+			}
+			if (total != null && result.rows() < total) {
+				status = HttpServletResponse.SC_PARTIAL_CONTENT;
+			}
+			String of = total == null ? "*" : total.toString();
 			response.setHeader(HttpHeaders.CONTENT_RANGE,
-					result.rows() == 0 ? "*/*" : first + "-" + (first + result.rows() - 1) + "/*");
+					result.rows() == 0 ? "*/" + of : first + "-" + (first + result.rows() - 1) + "/" + of);
 		}
+		if (etag != null) {
+			response.setHeader(HttpHeaders.ETAG, etag);
+			// a browser or proxy may keep the answer but must ask again each time: never stale across a write
+			response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+			if (RpcHeaders.matches(request.getHeaders(HttpHeaders.IF_NONE_MATCH), etag)) {
+				response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+				return;
+			}
+		}
+		response.setStatus(status);
+		response.setContentType(type.toString());
 		byte[] body = result.body() != null ? result.body()
 				: (format == OutputFormat.CSV ? "" : "null").getBytes(StandardCharsets.US_ASCII);
 		response.setContentLength(body.length);
-		response.getOutputStream().write(body);
+		if (!request.getMethod().equalsIgnoreCase("HEAD")) {
+			response.getOutputStream().write(body);
+		}
 	}
 
 	/** {@code request.headers} as PostgREST sets it: lower-cased names, one JSON object. */

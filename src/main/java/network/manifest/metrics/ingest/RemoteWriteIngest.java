@@ -7,7 +7,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
+
+import network.manifest.metrics.storage.DataChangedEvent;
 
 /**
  * The ingest pipeline: headers → format (415) → body within limits (413) → decode (400) → route/identify
@@ -34,13 +37,16 @@ class RemoteWriteIngest {
 
 	private final IngestMetrics metrics;
 
+	private final ApplicationEventPublisher events;
+
 	/**
 	 * Requests being decoded or written at once; at most one per ingest connection, so memory is bounded by
 	 * pool-size × (max-compressed-bytes + max-decompressed-bytes) and extra requests get a quick 503.
 	 */
 	private final Semaphore inFlight;
 
-	RemoteWriteIngest(IngestProperties properties, IngestDatabase database, IngestMetrics metrics) {
+	RemoteWriteIngest(IngestProperties properties, IngestDatabase database, IngestMetrics metrics,
+			ApplicationEventPublisher events) {
 		this.properties = properties;
 		this.decompressor = new PayloadDecompressor(properties.maxCompressedBytes().toBytes(),
 				properties.maxDecompressedBytes().toBytes());
@@ -48,6 +54,7 @@ class RemoteWriteIngest {
 		this.transaction = new StagingTransaction(database,
 				new StagingWriter((int) properties.copyBuffer().toBytes()), properties, metrics);
 		this.metrics = metrics;
+		this.events = events;
 		this.inFlight = new Semaphore(properties.poolSize(), true);
 	}
 
@@ -88,6 +95,9 @@ class RemoteWriteIngest {
 		if (plan.rows() > 0) {
 			StagingWriter.Copied copied = transaction.commit(plan);
 			stored = copied.stored();
+			if (stored > 0) {
+				events.publishEvent(new DataChangedEvent(stored));
+			}
 		}
 		metrics.committed(plan, stored, System.nanoTime() - flushStart);
 		return new Result(format.version(), plan.samplesReceived() - plan.skippedNaN() - plan.skippedInf());

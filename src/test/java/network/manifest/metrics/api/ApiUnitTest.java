@@ -58,7 +58,8 @@ class ApiUnitTest {
 	void withoutSecretTokensAreRefusedAndAnonymousWorks() throws Exception {
 		ApiProperties p = new ApiProperties("api", "", null, Duration.ofSeconds(30), List.of("web_anon", "writer"),
 				"web_anon", Duration.ofSeconds(10), null, "pgrst", Duration.ofSeconds(5),
-				new ApiProperties.Compression(DataSize.ofKilobytes(1), true, true, 3));
+				new ApiProperties.Compression(DataSize.ofKilobytes(1), true, true, 3),
+				new ApiProperties.Cache(true, DataSize.ofMegabytes(64), 10000, Duration.ofSeconds(5)));
 		JwtAuthenticator auth = new JwtAuthenticator(p);
 		assertThat(auth.authenticate(null)).isEqualTo(new Caller("web_anon", "{\"role\":\"web_anon\"}", true));
 		assertThatThrownBy(() -> auth.authenticate("Bearer " + ApiFixtures.token("writer", null)))

@@ -69,7 +69,8 @@ class DatabaseTroubleTest {
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
 		IngestDatabase database = new IngestDatabase(target, props, registry);
 		try {
-			RemoteWriteIngest ingest = new RemoteWriteIngest(props, database, new IngestMetrics(registry));
+			RemoteWriteIngest ingest = new RemoteWriteIngest(props, database, new IngestMetrics(registry), event -> {
+			});
 			byte[] body = request().v1Snappy();
 			assertThatThrownBy(() -> ingest.ingest(null, null, body.length, new ByteArrayInputStream(body)))
 				.isInstanceOfSatisfying(IngestException.class, e -> {

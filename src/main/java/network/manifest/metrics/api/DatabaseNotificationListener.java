@@ -14,15 +14,22 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Reloads the catalog on {@code NOTIFY pgrst, 'reload schema'} (or an empty payload), as PostgREST
- * does, so a migration can end with that statement and its functions appear without a restart.
- * Listens on a dedicated connection outside the pool; after losing it, reconnects and reloads once,
- * since notifications sent meanwhile are lost.
+ * The API's two channels, on a dedicated connection outside the pool:
+ * <ul>
+ * <li>{@code NOTIFY pgrst, 'reload schema'} (or an empty payload) reloads the catalog, as PostgREST does, so a
+ * migration can end with that statement and its functions appear without a restart;</li>
+ * <li>{@value #DATA_CHANNEL}, sent at the commit of every change to the data (R__data_change_notifications.sql),
+ * drops the cached answers.</li>
+ * </ul>
+ * After losing the connection it reconnects and reloads once, since notifications sent meanwhile are lost;
+ * the cache stays off while it is disconnected.
  */
 @Component
-class CatalogReloadListener implements SmartLifecycle {
+class DatabaseNotificationListener implements SmartLifecycle {
 
-	private static final Logger log = LoggerFactory.getLogger(CatalogReloadListener.class);
+	static final String DATA_CHANNEL = "gateway_data_changed";
+
+	private static final Logger log = LoggerFactory.getLogger(DatabaseNotificationListener.class);
 
 	private static final int POLL_MILLIS = 500;
 
@@ -32,14 +39,18 @@ class CatalogReloadListener implements SmartLifecycle {
 
 	private final ApiProperties properties;
 
+	private final RpcResultCache cache;
+
 	private volatile boolean running;
 
 	private Thread thread;
 
-	CatalogReloadListener(ApiCatalogService catalogs, DataSourceProperties dataSource, ApiProperties properties) {
+	DatabaseNotificationListener(ApiCatalogService catalogs, DataSourceProperties dataSource, ApiProperties properties,
+			RpcResultCache cache) {
 		this.catalogs = catalogs;
 		this.dataSource = dataSource;
 		this.properties = properties;
+		this.cache = cache;
 	}
 
 	@Override
@@ -76,25 +87,29 @@ class CatalogReloadListener implements SmartLifecycle {
 					dataSource.determineUsername(), dataSource.determinePassword())) {
 				try (Statement st = c.createStatement()) {
 					st.execute("LISTEN " + properties.reloadChannel());
+					st.execute("LISTEN " + DATA_CHANNEL);
 				}
-				log.debug("listening for catalog reloads on channel {}", properties.reloadChannel());
+				log.debug("listening for catalog reloads on channel {} and data changes on {}",
+						properties.reloadChannel(), DATA_CHANNEL);
 				if (!first) {
 					reload();
 				}
 				first = false;
+				cache.listening(true);
 				PGConnection pg = c.unwrap(PGConnection.class);
 				while (running) {
 					PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
-					if (notifications != null && wantsReload(notifications)) {
-						reload();
+					if (notifications != null) {
+						dispatch(notifications);
 					}
 				}
 			}
 			catch (SQLException e) {
+				cache.listening(false);
 				if (!running) {
 					return;
 				}
-				log.warn("catalog listener lost its connection ({}); retrying in {}", e.getMessage(),
+				log.warn("notification listener lost its connection ({}); retrying in {}", e.getMessage(),
 						properties.reloadRetry());
 				try {
 					Thread.sleep(properties.reloadRetry().toMillis());
@@ -106,14 +121,25 @@ class CatalogReloadListener implements SmartLifecycle {
 		}
 	}
 
-	private static boolean wantsReload(PGNotification[] notifications) {
+	private void dispatch(PGNotification[] notifications) {
+		boolean reload = false;
+		boolean dataChanged = false;
 		for (PGNotification n : notifications) {
-			String payload = n.getParameter() == null ? "" : n.getParameter().trim();
-			if (payload.isEmpty() || payload.equals("reload schema")) {
-				return true;
+			if (n.getName().equals(DATA_CHANNEL)) {
+				dataChanged = true;
+				continue;
 			}
+			String payload = n.getParameter() == null ? "" : n.getParameter().trim();
+			reload |= payload.isEmpty() || payload.equals("reload schema");
 		}
-		return false;
+		if (dataChanged) {
+			cache.onDatabaseWrite();
+		}
+		if (reload) {
+			reload();
+			// a new catalog may change what a function is (e.g. STABLE to VOLATILE)
+			cache.onDatabaseWrite();
+		}
 	}
 
 	private void reload() {

@@ -1,0 +1,74 @@
+package network.manifest.metrics.api;
+
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The request headers that shape a call as PostgREST reads them: {@code Prefer: count=...},
+ * {@code Range}/{@code Range-Unit} and {@code If-None-Match}.
+ */
+final class RpcHeaders {
+
+	/** {@code first-[last]}, optionally prefixed by the unit as in {@code items=0-9}. */
+	private static final Pattern RANGE = Pattern.compile("\\s*(?:items=)?(\\d+)-(\\d*)\\s*");
+
+	private RpcHeaders() {
+	}
+
+	/**
+	 * Whether {@code Prefer} asks for a count. {@code exact}, {@code planned} and {@code estimated} all get
+	 * the exact count: a function's planner estimate is its declared ROWS, which says nothing.
+	 */
+	static boolean countRequested(Enumeration<String> prefer) {
+		for (String header : prefer == null ? Collections.<String>emptyList() : Collections.list(prefer)) {
+			for (String preference : header.split(",")) {
+				String p = preference.trim().toLowerCase(Locale.ROOT);
+				if (p.equals("count=exact") || p.equals("count=planned") || p.equals("count=estimated")) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The plan restricted to the rows a {@code Range} header asks for ({@code Range-Unit: items}, the
+	 * default); a header that is not a range of items is ignored, as PostgREST ignores it.
+	 */
+	static CallPlan applyRange(CallPlan plan, String range, String unit) {
+		if (range == null || (unit != null && !unit.trim().equalsIgnoreCase("items"))) {
+			return plan;
+		}
+		Matcher m = RANGE.matcher(range);
+		if (!m.matches()) {
+			return plan;
+		}
+		long first = Long.parseLong(m.group(1));
+		Long last = m.group(2).isEmpty() ? null : Long.valueOf(m.group(2));
+		if (last != null && last < first) {
+			throw RequestError.rangeNotSatisfiable(
+					"The lower boundary must be lower than or equal to the upper boundary in the Range header.", null);
+		}
+		return plan.withRange(first, last);
+	}
+
+	/** Whether {@code If-None-Match} names this (strong) validator; weak comparison, as RFC 9110 asks. */
+	static boolean matches(Enumeration<String> ifNoneMatch, String etag) {
+		for (String header : ifNoneMatch == null ? Collections.<String>emptyList() : Collections.list(ifNoneMatch)) {
+			for (String tag : header.split(",")) {
+				String t = tag.trim();
+				if (t.startsWith("W/")) {
+					t = t.substring(2);
+				}
+				if (t.equals("*") || t.equals(etag)) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+}
