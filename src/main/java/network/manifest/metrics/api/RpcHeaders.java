@@ -7,8 +7,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The request headers that shape a call as PostgREST reads them: {@code Prefer: count=...},
- * {@code Range}/{@code Range-Unit} and {@code If-None-Match}.
+ * The request headers that shape a call: PostgREST's {@code Prefer: count=...} and
+ * {@code Range}/{@code Range-Unit}, and HTTP's {@code If-None-Match} and {@code Cache-Control}.
  */
 final class RpcHeaders {
 
@@ -53,6 +53,19 @@ final class RpcHeaders {
 					"The lower boundary must be lower than or equal to the upper boundary in the Range header.", null);
 		}
 		return plan.withRange(first, last);
+	}
+
+	/** Whether {@code Cache-Control} holds {@code no-cache} (or {@code no-store}). */
+	static boolean noCache(Enumeration<String> cacheControl) {
+		for (String header : cacheControl == null ? Collections.<String>emptyList() : Collections.list(cacheControl)) {
+			for (String directive : header.split(",")) {
+				String d = directive.trim().toLowerCase(Locale.ROOT);
+				if (d.equals("no-cache") || d.equals("no-store")) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	/** Whether {@code If-None-Match} names this (strong) validator; weak comparison, as RFC 9110 asks. */

@@ -109,7 +109,9 @@ class RpcServlet extends HttpServlet {
 			return;
 		}
 		RpcResultCache.Key key = RpcResultCache.Key.of(plan, caller);
-		RpcResultCache.Entry entry = cache.get(key);
+		// Cache-Control: no-cache from the client asks for an answer from the database (it is kept as usual)
+		RpcResultCache.Entry entry = RpcHeaders.noCache(request.getHeaders(HttpHeaders.CACHE_CONTROL)) ? null
+				: cache.get(key);
 		if (entry == null) {
 			long epoch = cache.epoch();
 			entry = cache.put(key, epoch, run(plan, caller, method, request), plan.function().readsClock());

@@ -90,6 +90,11 @@ class RpcResultCacheTest extends ApiHttpTestBase {
 		assertThat(http.get(CACHED).body()).as("kept").isEqualTo("\"before\"");
 		assertThat(hits()).isEqualTo(hitsBefore + 1);
 		assertThat(http.get("/rpc/t_uncached").body()).as("VOLATILE: never kept").isEqualTo("\"after\"");
+		assertThat(http.get(CACHED, "Cache-Control", "no-cache").body()).as("asked for a fresh answer")
+			.isEqualTo("\"after\"");
+		setValue("before");
+		assertThat(http.get(CACHED).body()).as("the fresh answer was kept").isEqualTo("\"after\"");
+		setValue("after");
 		// t_uncached ran under GET (read-only): no reason to drop anything
 		assertThat(http.get(CACHED).body()).isEqualTo("\"before\"");
 

@@ -65,7 +65,12 @@ final class ApiBenchmark {
 	 * calls, @param sqlCpu of the measured direct-SQL calls
 	 */
 	record ShapeResult(Shape shape, LatencyStats http, LatencyStats sql, int rows, long sqlRows, String coding,
-			CpuUse httpCpu, CpuUse sqlCpu) {
+			CpuUse httpCpu, CpuUse sqlCpu, LatencyStats cached) {
+
+		/** Calls per second answered from the result cache ÷ answered from the database, over HTTP. */
+		double cachedSpeedUp() {
+			return http.requestsPerSecond() == 0 ? 0 : cached.requestsPerSecond() / http.requestsPerSecond();
+		}
 
 		double overhead() {
 			return sql.p50() == 0 ? 0 : http.p50() / sql.p50();
@@ -91,8 +96,12 @@ final class ApiBenchmark {
 
 	}
 
-	/** @param loadRows rows loaded through the staging tables, @param load the loading run */
-	record Result(long loadRows, int loadSeries, LatencyStats load, WarmUp.Outcome warmUp, List<ShapeResult> shapes) {
+	/**
+	 * @param loadRows rows loaded through the staging tables, @param load the loading run, @param freshness
+	 * cached answers compared with the database while writes arrive
+	 */
+	record Result(long loadRows, int loadSeries, LatencyStats load, WarmUp.Outcome warmUp, List<ShapeResult> shapes,
+			CacheFreshness.Result freshness) {
 	}
 
 	/** The shapes measured after a warm-up. */
@@ -112,8 +121,11 @@ final class ApiBenchmark {
 
 	private final TestDatabase.Database database;
 
+	private final int port;
+
 	ApiBenchmark(BenchmarkSettings settings, int port, TestDatabase.Database database) {
 		this.settings = settings;
+		this.port = port;
 		this.base = "http://127.0.0.1:" + port;
 		this.database = database;
 	}
@@ -133,8 +145,10 @@ final class ApiBenchmark {
 		Tables.vacuum(database);
 		Tables.checkpoint(database);
 		Measured measured = measureShapes();
+		CacheFreshness.Result freshness = new CacheFreshness(port, database).run(settings.apiMaxPerShape(),
+				settings.apiConcurrency(), settings.acceptEncoding());
 		return new Result(generator.samples(start, endMinute), generator.specs().size(), load, measured.warmUp(),
-				measured.shapes());
+				measured.shapes(), freshness);
 	}
 
 	/** Every dashboard shape over the data loaded, ranges ending now. */
@@ -281,8 +295,14 @@ final class ApiBenchmark {
 				}
 			}
 		}
+		// the same call answered from the result cache: one call fills it, then the measured ones
+		BlockingHttp.getCached(uri, settings.acceptEncoding());
+		Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit,
+				() -> i -> BlockingHttp.getCached(uri, settings.acceptEncoding()));
+		LatencyStats cached = Workers.run(settings.apiConcurrency(), settings.apiRequests(), limit,
+				() -> i -> BlockingHttp.getCached(uri, settings.acceptEncoding()));
 		return new ShapeResult(shape, LatencyStats.combined(overHttp), LatencyStats.combined(direct), rows, sqlRows,
-				first.coding(), httpCpu, sqlCpu);
+				first.coding(), httpCpu, sqlCpu, cached);
 	}
 
 	static int measuredBlocks(BenchmarkSettings settings) {

@@ -50,7 +50,15 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 				rows.add(new Row(s.shape().label() + ": HTTP / direct SQL p50", ratio(s.overhead(), 1.2), "≤ 1.2",
 						s.overhead() <= 1.2));
 			}
+			rows.add(new Row(s.shape().label() + ": p50 from the result cache", ms(s.cached().p50()), "≤ 1 ms",
+					s.cached().p50() <= 1.0));
+			rows.add(new Row(s.shape().label() + ": cached ÷ uncached calls per second", ratio(s.cachedSpeedUp(), 10),
+					"≥ 10", s.cachedSpeedUp() >= 10));
 		}
+		CacheFreshness.Result f = api.freshness();
+		rows.add(new Row("cached answers differing from SQL at the same moment (" + count(f.checked()) + " checked, "
+				+ count(f.inconclusive()) + " with a write in between, " + count(f.writes()) + " writes)",
+				count(f.differing()), "0", f.differing() == 0 && f.checked() > 0));
 		return rows;
 	}
 
@@ -111,15 +119,18 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 				.append(" | ").append(r.verdict()).append(" |\n");
 		}
 		md.append("\n## API calls in detail\n\n")
+			.append("HTTP: answered from the database (`Cache-Control: no-cache`); cached: the same call answered from "
+					+ "the result cache.\n\n")
 			.append("| shape | rows | HTTP coding | HTTP p50 | HTTP p99 | HTTP req/s | SQL p50 | SQL p99 | SQL req/s "
-					+ "| HTTP / SQL p50 | HTTP / SQL mean |\n")
-			.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+					+ "| HTTP / SQL p50 | HTTP / SQL mean | cached p50 | cached p99 | cached req/s |\n")
+			.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 		for (ApiBenchmark.ShapeResult s : api.shapes()) {
-			md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %.1f | %s | %s | %.1f | %s | %s |\n",
+			md.append(String.format(Locale.ROOT,
+					"| %s | %d | %s | %s | %s | %.1f | %s | %s | %.1f | %s | %s | %s | %s | %.1f |\n",
 					s.shape().label(), s.rows(), s.coding() == null ? "none" : s.coding(), ms(s.http().p50()),
 					ms(s.http().p99()), s.http().requestsPerSecond(),
 					ms(s.sql().p50()), ms(s.sql().p99()), s.sql().requestsPerSecond(), ratio(s.overhead()),
-					ratio(s.meanOverhead())));
+					ratio(s.meanOverhead()), ms(s.cached().p50()), ms(s.cached().p99()), s.cached().requestsPerSecond()));
 		}
 		md.append("\n## CPU and WAL per 1,000 samples ingested\n\n")
 			.append("WAL: what the whole server wrote during each path's blocks (its WAL position before and after each).\n\n")

@@ -26,11 +26,11 @@ class BenchmarkReportTest {
 		// HTTP: (2 + 10) ms over 4 calls = 3 ms each; SQL: (1 + 4) ms over 2 calls = 2.5 ms each
 		CpuUse http = new CpuUse(1_000_000, 2_000_000, 0, 10_000_000);
 		CpuUse sql = new CpuUse(0, 1_000_000, 0, 4_000_000);
-		assertThat(new ApiBenchmark.ShapeResult(shape, fourCalls, twoCalls, 1, 1, null, http, sql).cpuOverhead())
+		assertThat(new ApiBenchmark.ShapeResult(shape, fourCalls, twoCalls, 1, 1, null, http, sql, fourCalls).cpuOverhead())
 			.isCloseTo(1.2, within(1e-9));
 		// PostgreSQL's CPU time is unknown when the server runs elsewhere
 		CpuUse remote = new CpuUse(1_000_000, 2_000_000, 0, -1);
-		assertThat(new ApiBenchmark.ShapeResult(shape, fourCalls, twoCalls, 1, 1, null, remote, sql).cpuOverhead())
+		assertThat(new ApiBenchmark.ShapeResult(shape, fourCalls, twoCalls, 1, 1, null, remote, sql, fourCalls).cpuOverhead())
 			.isEqualTo(-1);
 	}
 

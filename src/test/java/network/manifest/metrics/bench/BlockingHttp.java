@@ -55,8 +55,18 @@ final class BlockingHttp {
 	record Answer(byte[] body, String coding) {
 	}
 
-	/** GET as a dashboard does, with the given {@code Accept-Encoding}; the decoded answer of a 200. */
+	/**
+	 * GET as a dashboard does, with the given {@code Accept-Encoding}, and {@code Cache-Control: no-cache}, so
+	 * the gateway answers from the database (the uncached path); the decoded answer of a 200.
+	 */
 	static Answer get(URI uri, String acceptEncoding) throws IOException {
+		Response response = exchange(uri, "GET", Map.of("Accept", "application/json", "Accept-Encoding", acceptEncoding,
+				"Cache-Control", "no-cache"), null);
+		return new Answer(checked(response, "GET " + uri, 200), response.coding());
+	}
+
+	/** The same GET without {@code Cache-Control}: answered from the gateway's result cache when it can. */
+	static Answer getCached(URI uri, String acceptEncoding) throws IOException {
 		Response response = exchange(uri, "GET", Map.of("Accept", "application/json", "Accept-Encoding", acceptEncoding),
 				null);
 		return new Answer(checked(response, "GET " + uri, 200), response.coding());
