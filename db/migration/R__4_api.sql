@@ -458,13 +458,13 @@ AS $$
 	ORDER BY t.name
 $$;
 
--- Every instance of the newest minute of the coordinates rollup.
+-- Every instance of the newest minute of the coordinates rollup, its coordinates as double precision.
 DROP FUNCTION IF EXISTS api.get_latest_geo_coordinates();
 CREATE FUNCTION api.get_latest_geo_coordinates()
-RETURNS TABLE (latitude numeric, longitude numeric, country_name text, city text)
+RETURNS TABLE (latitude double precision, longitude double precision, country_name text, city text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT g.latitude, g.longitude, g.country_name, g.city
+	SELECT g.latitude::double precision, g.longitude::double precision, g.country_name, g.city
 	FROM geo.latest_coords g
 	WHERE g.bucket = (SELECT max(l.bucket) FROM geo.latest_coords l)
 	ORDER BY g.instance
