@@ -4,6 +4,9 @@
 -- function is dropped and created again (so that its result type may change; a changed argument list
 -- needs the old signature dropped too).
 
+-- "does not exist, skipping" from the DROPs of a first run is no news for the log.
+SET LOCAL client_min_messages = warning;
+
 -- A label value read as a number: anything that is not a plain decimal (text, NaN, Infinity, absurd
 -- exponents) becomes NULL instead of an error, so one bad label can never fail a write or a rollup.
 DROP FUNCTION IF EXISTS internal.to_numeric_or_null(text);

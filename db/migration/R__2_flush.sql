@@ -20,6 +20,9 @@
 -- functions are replaced in place (the triggers depend on them), other functions dropped and created
 -- again.
 
+-- "does not exist, skipping" from the DROPs of a first run is no news for the log.
+SET LOCAL client_min_messages = warning;
+
 -- Whether sample (a_time, a_tag_id) comes after (b_time, b_tag_id); a missing b always loses.
 DROP FUNCTION IF EXISTS internal.is_later(timestamptz, bigint, timestamptz, bigint);
 CREATE FUNCTION internal.is_later(a_time timestamptz, a_tag_id bigint, b_time timestamptz, b_tag_id bigint)

@@ -14,6 +14,9 @@
 --
 -- Repeatable: Flyway runs this file again whenever it changes, after the versioned migrations.
 
+-- "does not exist, skipping" from the DROPs of a first run is no news for the log.
+SET LOCAL client_min_messages = warning;
+
 DROP FUNCTION IF EXISTS internal.rebuild_rollups(timestamptz, timestamptz);
 CREATE FUNCTION internal.rebuild_rollups(p_from timestamptz, p_to timestamptz) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp

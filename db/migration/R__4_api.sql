@@ -17,6 +17,9 @@
 -- function is dropped and created again (a RETURNS TABLE cannot be changed in place), so the grants
 -- follow at the end, and the NOTIFY after them makes running gateways reload their list of functions.
 
+-- "does not exist, skipping" from the DROPs of a first run is no news for the log.
+SET LOCAL client_min_messages = warning;
+
 -- The tiling of the whole minutes [p_lo, p_hi): hours [h_lo, h_hi) and, inside them, days [d_lo, d_hi) where
 -- p_interval allows them; an unused level is an empty range at the end of its outer one, so that the
 -- minutes are always [p_lo, h_lo) and [h_hi, p_hi), the hours [h_lo, d_lo) and [d_hi, h_hi).
