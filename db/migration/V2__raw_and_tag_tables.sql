@@ -35,6 +35,10 @@ CREATE TABLE internal.excluded_addresses (
 	id serial PRIMARY KEY,
 	value text NOT NULL UNIQUE
 );
+-- writer changes the list through api.add_excluded_address and api.rm_excluded_address.
+GRANT SELECT, INSERT, DELETE ON internal.excluded_addresses TO writer;
+GRANT USAGE ON SEQUENCE internal.excluded_addresses_id_seq TO writer;
+GRANT SELECT ON internal.excluded_addresses TO web_anon;
 
 -- With TimescaleDB the raw tables are hypertables; where the licence allows compression, chunks older
 -- than 7 days are compressed. ${timescaledb} and ${timescaledb_compression} are decided at start-up.

@@ -23,10 +23,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The api functions read hour, day and minute rollups where they can (V9); here they must answer exactly
- * what the original definitions (V6, loaded into a schema {@code reference}) answer from the finer data:
- * on random data written in overlapping batches, for random ranges (aligned and not) and widths, after
- * retention removed the oldest raw rows, and after a repair with rebuild_rollups. The hour and day rollups
+ * The api functions read hour, day and minute rollups where they can; here they must answer exactly what
+ * their first definitions (src/test/resources/reference/v1_api_functions.sql, loaded into a schema
+ * {@code reference}) answer from the finer data: on random data written in overlapping batches, for random
+ * ranges (aligned and not) and widths, after retention removed the oldest raw rows, and after a repair with
+ * rebuild_rollups. The hour and day rollups
  * must always equal their recomputation from the minutes, also under concurrent writers.
  */
 class RollupReadsTest {
@@ -46,12 +47,12 @@ class RollupReadsTest {
 	static void migrateAndLoadReference() throws Exception {
 		db = MigratedDatabase.create();
 		c = db.connect();
-		String v6;
-		try (InputStream in = RollupReadsTest.class.getResourceAsStream("/db/migration/V6__api_functions.sql")) {
-			v6 = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		String original;
+		try (InputStream in = RollupReadsTest.class.getResourceAsStream("/reference/v1_api_functions.sql")) {
+			original = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
 		execute(c, "CREATE SCHEMA reference");
-		execute(c, v6.replace("api.", "reference.").replace("internal.tokenomics", "reference.tokenomics"));
+		execute(c, original.replace("api.", "reference.").replace("internal.tokenomics", "reference.tokenomics"));
 		writeRandomData(new Random(SEED));
 	}
 

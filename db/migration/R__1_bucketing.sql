@@ -1,60 +1,15 @@
--- Schemas, cluster-wide roles and the helper functions every later migration uses.
+-- Bucketing and label parsing, used by the rollups and the API in both storage modes.
+--
+-- Repeatable: Flyway runs this file again whenever it changes, after the versioned migrations. Each
+-- function is dropped and created again (so that its result type may change; a changed argument list
+-- needs the old signature dropped too).
 
-CREATE SCHEMA IF NOT EXISTS api;
-CREATE SCHEMA IF NOT EXISTS internal;
-CREATE SCHEMA IF NOT EXISTS cumsum;
-CREATE SCHEMA IF NOT EXISTS geo;
-CREATE SCHEMA IF NOT EXISTS staging_internal;
-CREATE SCHEMA IF NOT EXISTS staging_cumsum;
-
--- Roles are shared by every database of the server, and other databases may be migrated at the same
--- moment: create only what is missing and treat "already exists" races as success.
-DO $$
-DECLARE
-	r record;
-BEGIN
-	FOR r IN SELECT * FROM (VALUES ('web_anon', 'NOLOGIN'), ('writer', 'NOLOGIN'),
-			('authenticator', 'NOINHERIT NOLOGIN')) AS v(name, options)
-	LOOP
-		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r.name) THEN
-			BEGIN
-				EXECUTE pg_catalog.format('CREATE ROLE %I %s', r.name, r.options);
-			EXCEPTION WHEN duplicate_object OR unique_violation THEN
-				NULL;
-			END;
-		END IF;
-	END LOOP;
-END
-$$;
-
--- authenticator may switch to both API roles; so may the migrating (= service) user unless it is a
--- superuser already, because the service applies the caller's role with SET LOCAL ROLE.
-DO $$
-DECLARE
-	g record;
-BEGIN
-	FOR g IN
-		SELECT v.role, v.member FROM (VALUES ('web_anon', 'authenticator'), ('writer', 'authenticator')) AS v(role, member)
-		UNION ALL
-		SELECT r, current_user::text FROM pg_catalog.unnest(ARRAY['web_anon', 'writer']) AS r
-		WHERE NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)
-	LOOP
-		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m
-				JOIN pg_catalog.pg_roles granted ON granted.oid = m.roleid
-				JOIN pg_catalog.pg_roles member ON member.oid = m.member
-				WHERE granted.rolname = g.role AND member.rolname = g.member) THEN
-			BEGIN
-				EXECUTE pg_catalog.format('GRANT %I TO %I', g.role, g.member);
-			EXCEPTION WHEN duplicate_object OR unique_violation THEN
-				NULL;
-			END;
-		END IF;
-	END LOOP;
-END
-$$;
+-- "does not exist, skipping" from the DROPs of a first run is no news for the log.
+SET LOCAL client_min_messages = warning;
 
 -- A label value read as a number: anything that is not a plain decimal (text, NaN, Infinity, absurd
 -- exponents) becomes NULL instead of an error, so one bad label can never fail a write or a rollup.
+DROP FUNCTION IF EXISTS internal.to_numeric_or_null(text);
 CREATE FUNCTION internal.to_numeric_or_null(v text) RETURNS numeric
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
@@ -66,6 +21,7 @@ AS $$
 $$;
 
 -- Raised by internal.time_bucket for widths TimescaleDB's time_bucket rejects, with its messages.
+DROP FUNCTION IF EXISTS internal.time_bucket_reject(interval);
 CREATE FUNCTION internal.time_bucket_reject(bucket_width interval) RETURNS timestamptz
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $$
@@ -82,6 +38,7 @@ $$;
 
 -- 2000-01-03 00:00 plus a number of microseconds (split into days and the rest so that the interval
 -- arithmetic stays exact far from the origin).
+DROP FUNCTION IF EXISTS internal.time_bucket_origin_plus(numeric);
 CREATE FUNCTION internal.time_bucket_origin_plus(us numeric) RETURNS timestamp
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
@@ -91,6 +48,7 @@ $$;
 
 -- Floor of a UTC timestamp to a multiple of a fixed width (microseconds) counted from TimescaleDB's
 -- default origin, Monday 2000-01-03 00:00 UTC. Numeric arithmetic keeps it exact for any date.
+DROP FUNCTION IF EXISTS internal.time_bucket_fixed(numeric, timestamp);
 CREATE FUNCTION internal.time_bucket_fixed(width_us numeric, ts timestamp) RETURNS timestamp
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
@@ -99,6 +57,7 @@ AS $$
 $$;
 
 -- Floor of a UTC timestamp to a multiple of whole months counted from 2000-01-01.
+DROP FUNCTION IF EXISTS internal.time_bucket_months(numeric, timestamp);
 CREATE FUNCTION internal.time_bucket_months(months numeric, ts timestamp) RETURNS timestamp
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
@@ -111,6 +70,7 @@ $$;
 -- month widths from 2000-01-01 UTC, floor division before the origin too, and the same errors for widths
 -- that mix months with days or time or are not positive. Common widths take a date_trunc fast path
 -- (same results: the origin is a Monday at midnight). A plain SQL expression, so the planner inlines it.
+DROP FUNCTION IF EXISTS internal.time_bucket(interval, timestamptz);
 CREATE FUNCTION internal.time_bucket(bucket_width interval, ts timestamptz) RETURNS timestamptz
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
@@ -142,3 +102,29 @@ AS $$
 			pg_catalog.timezone('UTC', ts)))
 	END
 $$;
+
+-- The smallest multiple of p_unit at or after ts (ts itself when it is one, or infinite).
+DROP FUNCTION IF EXISTS internal.ceil_bucket(interval, timestamptz);
+CREATE FUNCTION internal.ceil_bucket(p_unit interval, ts timestamptz) RETURNS timestamptz
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT CASE WHEN internal.time_bucket(p_unit, ts) = ts THEN ts ELSE internal.time_bucket(p_unit, ts) + p_unit END
+$$;
+
+-- Whether every bucket boundary of internal.time_bucket(p_interval, ·) is a multiple of p_unit (at most a day).
+DROP FUNCTION IF EXISTS internal.interval_divides(interval, interval);
+CREATE FUNCTION internal.interval_divides(p_interval interval, p_unit interval) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT CASE
+		WHEN pg_catalog.date_trunc('month', p_interval) = interval '0' THEN
+			extract(epoch FROM p_interval) > 0 AND extract(epoch FROM p_interval) % extract(epoch FROM p_unit) = 0
+		ELSE extract(day FROM p_interval) = 0
+			AND extract(epoch FROM p_interval - pg_catalog.date_trunc('day', p_interval)) = 0
+			AND extract(year FROM p_interval) * 12 + extract(month FROM p_interval) > 0
+	END
+$$;
+
+-- Internal functions are the owner's alone (V1's default privileges already keep PUBLIC out of those
+-- the migrating role creates).
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA internal FROM PUBLIC;

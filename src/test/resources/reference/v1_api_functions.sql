@@ -1,3 +1,7 @@
+-- Reference for RollupReadsTest: the api functions as first written, reading only the raw rows and the
+-- minute rollups. The test loads this file into a schema "reference" and compares every answer of the
+-- api schema with it. Not a migration.
+--
 -- The read and write API (served at /rpc/<name>). Every function runs as its owner (SECURITY DEFINER)
 -- with a fixed search_path and fully qualified names; read functions are STABLE, and all functions
 -- with arguments are STRICT (a null argument gives no rows). Values are text so big numbers keep every
