@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
  * <ul>
  * <li>{@code NOTIFY pgrst, 'reload schema'} (or an empty payload) reloads the catalog, as PostgREST does, so a
  * migration can end with that statement and its functions appear without a restart;</li>
- * <li>{@value #DATA_CHANNEL}, sent at the commit of every change to the data (R__data_change_notifications.sql),
+ * <li>{@value #DATA_CHANNEL}, sent at the commit of every change to the data (R__5_data_change_notifications.sql),
  * drops the cached answers.</li>
  * </ul>
  * After losing the connection it reconnects and reloads once, since notifications sent meanwhile are lost;

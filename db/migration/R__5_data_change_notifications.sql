@@ -4,6 +4,8 @@
 -- notifications of one transaction into one. Writes straight into the staging tables (psql, another
 -- instance) reach the raw and rollup tables through the flush triggers, so they are announced too.
 
+SET LOCAL client_min_messages = warning;
+
 CREATE OR REPLACE FUNCTION internal.notify_data_changed()
 RETURNS trigger
 LANGUAGE plpgsql
