@@ -77,6 +77,10 @@ class IngestMetrics {
 			.description("Request body bytes received").register(registry);
 	}
 
+	MeterRegistry registry() {
+		return registry;
+	}
+
 	void bodyRead(long compressed, long decompressed) {
 		bytesCompressed.increment(compressed);
 		bytesDecompressed.increment(decompressed);

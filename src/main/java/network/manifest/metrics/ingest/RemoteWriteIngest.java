@@ -2,8 +2,10 @@ package network.manifest.metrics.ingest;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,8 @@ class RemoteWriteIngest {
 	 */
 	private final Semaphore inFlight;
 
+	private final InFlightBodies bodies;
+
 	RemoteWriteIngest(IngestProperties properties, IngestDatabase database, IngestMetrics metrics,
 			ApplicationEventPublisher events) {
 		this.properties = properties;
@@ -56,6 +60,7 @@ class RemoteWriteIngest {
 		this.metrics = metrics;
 		this.events = events;
 		this.inFlight = new Semaphore(properties.poolSize(), true);
+		this.bodies = new InFlightBodies(metrics.registry(), properties.retryAfter());
 	}
 
 	Result ingest(String contentType, String contentEncoding, long contentLength, InputStream in) throws IOException {
@@ -64,13 +69,19 @@ class RemoteWriteIngest {
 		try {
 			RemoteWriteFormat format = RemoteWriteFormat.of(contentType, contentEncoding);
 			acquire();
+			AtomicBoolean slotHeld = new AtomicBoolean(true);
+			Runnable releaseSlot = () -> {
+				if (slotHeld.getAndSet(false)) {
+					inFlight.release();
+				}
+			};
 			try {
-				Result result = write(format, contentLength, in);
+				Result result = write(format, contentLength, in, releaseSlot);
 				outcome = "success";
 				return result;
 			}
 			finally {
-				inFlight.release();
+				releaseSlot.run();
 			}
 		}
 		catch (IngestException e) {
@@ -84,8 +95,33 @@ class RemoteWriteIngest {
 		}
 	}
 
-	private Result write(RemoteWriteFormat format, long contentLength, InputStream in) throws IOException {
+	/** Reads the body; writes it, or (a resend of a body being written) answers as its first copy does. */
+	private Result write(RemoteWriteFormat format, long contentLength, InputStream in, Runnable releaseSlot)
+			throws IOException {
 		byte[] compressed = decompressor.readBody(in, contentLength);
+		String digest = InFlightBodies.digest(format, compressed);
+		CompletableFuture<Result> first = bodies.claim(digest);
+		if (first != null) {
+			compressed = null;
+			releaseSlot.run(); // waiting holds neither the body nor a slot
+			return bodies.awaitFirst(first);
+		}
+		Result result = null;
+		Throwable failure = null;
+		try {
+			result = write(format, compressed);
+			return result;
+		}
+		catch (RuntimeException | IOException | Error e) {
+			failure = e;
+			throw e;
+		}
+		finally {
+			bodies.finished(digest, result, failure);
+		}
+	}
+
+	private Result write(RemoteWriteFormat format, byte[] compressed) throws IOException {
 		byte[] bytes = decompressor.decompress(format.encoding(), compressed);
 		metrics.bodyRead(compressed.length, bytes.length);
 		compressed = null; // only the decompressed copy is needed from here on

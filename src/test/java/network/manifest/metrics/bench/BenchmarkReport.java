@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /** The results of one run as a markdown table: metric, value, target, met / not met. */
 record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchmark.Result ingest,
-		ApiBenchmark.Result api, Instant finished) {
+		ReplayBenchmark.Result replay, ApiBenchmark.Result api, Instant finished) {
 
 	static final long HEAP_LIMIT = 256L << 20;
 
@@ -43,6 +43,21 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 		rows.add(new Row("duplicate replay / fresh ingest", ratio(replayRatio, 2), "≥ 2", replayRatio >= 2));
 		rows.add(new Row("max heap of the run (Runtime.maxMemory)", mib(machine.maxHeapBytes()), "≤ 256 MiB, run completes",
 				machine.maxHeapBytes() <= HEAP_LIMIT));
+		ReplayBenchmark.Result r = replay;
+		String shape = count(r.samples()) + " samples, " + r.series() + " series, "
+				+ String.format(Locale.ROOT, "%.1f MiB", r.bodyBytes() / (double) (1 << 20));
+		rows.add(new Row("replay request (" + shape + "), first on empty tables", seconds(r.firstMillis()), "≤ 10 s",
+				r.firstMillis() <= 10_000));
+		rows.add(new Row("replay request rate / its COPY floor (" + rate(r.floorSamplesPerSecond()) + ")",
+				rate(r.samplesPerSecond()) + " = " + ratio(r.samplesPerSecond() / r.floorSamplesPerSecond(), 0.7), "≥ 0.7",
+				r.samplesPerSecond() / r.floorSamplesPerSecond() >= 0.7));
+		rows.add(new Row("replay request resent (all duplicates)", seconds(r.resendMillis()), "≤ 3 s",
+				r.resendMillis() <= 3_000));
+		rows.add(new Row("replay request, " + ReplayBenchmark.COPIES + " copies at once on empty tables: slowest answer "
+				+ r.copiesStatuses(), seconds(r.copiesMillis()), "≤ 12 s, all 204",
+				r.copiesMillis() <= 12_000 && r.copiesStatuses().stream().allMatch(c -> c == 204)));
+		rows.add(new Row("replay request, " + ReplayBenchmark.COPIES + " copies: raw rows stored", count(r.rowsStored()),
+				"= samples (" + count(r.samples()) + ")", r.rowsStored() == r.samples()));
 		for (ApiBenchmark.ShapeResult s : api.shapes()) {
 			rows.add(new Row(s.shape().label() + ": p50 over HTTP", ms(s.http().p50()), "≤ 100 ms",
 					s.http().p50() <= SHAPE_P50_LIMIT_MS));
@@ -176,6 +191,10 @@ record BenchmarkReport(BenchmarkSettings settings, Machine machine, IngestBenchm
 
 	private static String rate(double perSecond) {
 		return count(Math.round(perSecond)) + " samples/s";
+	}
+
+	private static String seconds(double millis) {
+		return String.format(Locale.ROOT, "%.1f s", millis / 1000);
 	}
 
 	private static String ms(double millis) {

@@ -29,6 +29,16 @@ record BenchmarkSettings(String size, int series, long ingestMinutes, int points
 
 	static final String CURL_ACCEPT_ENCODING = "deflate, gzip, br, zstd";
 
+	/** Series of the replay-shaped request ({@link ReplayBenchmark}): vmalert's year of ~150 series, or a few. */
+	int replaySeries() {
+		return size.equals("smoke") ? 3 : 150;
+	}
+
+	/** The range of its hourly points: a year, or a week for the smoke run. */
+	long replayMinutes() {
+		return size.equals("smoke") ? 7 * DAY_MINUTES : 365 * DAY_MINUTES;
+	}
+
 	static BenchmarkSettings full() {
 		return new BenchmarkSettings("full", 60, 30 * DAY_MINUTES, 100, 4, DAY_MINUTES, 365 * DAY_MINUTES, 8, 1000,
 				Duration.ofSeconds(20), 2, CURL_ACCEPT_ENCODING, Path.of("bench", "results", "latest.md"));

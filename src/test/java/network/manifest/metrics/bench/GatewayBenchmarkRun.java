@@ -8,7 +8,8 @@ import network.manifest.metrics.support.TestDatabase;
 
 /**
  * One whole benchmark: a fresh database, the service started in-process on a real port against it, the
- * ingest part, then (raw, tag and rollup tables emptied) the API part, and the report.
+ * ingest part, the replay-shaped request, then (raw, tag and rollup tables emptied) the API part, and the
+ * report.
  */
 final class GatewayBenchmarkRun {
 
@@ -20,9 +21,10 @@ final class GatewayBenchmarkRun {
 		try (ConfigurableApplicationContext app = start(db, settings.apiConcurrency() + 2)) {
 			int port = Integer.parseInt(app.getEnvironment().getRequiredProperty("local.server.port"));
 			IngestBenchmark.Result ingest = new IngestBenchmark(settings, port, db).run(nowMinute());
+			ReplayBenchmark.Result replay = new ReplayBenchmark(settings, port, db).run(nowMinute());
 			Tables.truncateData(db);
 			ApiBenchmark.Result api = new ApiBenchmark(settings, port, db).run(nowMinute());
-			return new BenchmarkReport(settings, Machine.describe(db), ingest, api, Instant.now());
+			return new BenchmarkReport(settings, Machine.describe(db), ingest, replay, api, Instant.now());
 		}
 	}
 

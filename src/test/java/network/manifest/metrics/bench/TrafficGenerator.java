@@ -89,6 +89,32 @@ final class TrafficGenerator {
 		return out;
 	}
 
+	/**
+	 * Every series with one sample per {@code stepMinutes} in {@code [fromMinute, toMinute)}, as a replay of
+	 * rules evaluated at that interval sends them (a big-number label still changes at period boundaries).
+	 */
+	List<Series> points(long fromMinute, long toMinute, long stepMinutes) {
+		List<Series> out = new ArrayList<>();
+		for (SeriesSpec spec : specs) {
+			long start = fromMinute;
+			while (start < toMinute) {
+				long end = spec.bigLabel() == null ? toMinute
+						: Math.min(toMinute, (Math.floorDiv(start, bigEveryMinutes) + 1) * bigEveryMinutes);
+				int n = (int) ((end - start + stepMinutes - 1) / stepMinutes);
+				long[] times = new long[n];
+				double[] values = new double[n];
+				for (int i = 0; i < n; i++) {
+					long minute = start + i * stepMinutes;
+					times[i] = minute * MINUTE_MS;
+					values[i] = value(spec, minute);
+				}
+				out.add(new Series(spec, labels(spec, start), times, values));
+				start = start + n * stepMinutes;
+			}
+		}
+		return out;
+	}
+
 	/** Samples in {@code [fromMinute, toMinute)} over all series. */
 	long samples(long fromMinute, long toMinute) {
 		return specs.size() * (toMinute - fromMinute);

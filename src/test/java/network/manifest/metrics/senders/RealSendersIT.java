@@ -142,8 +142,12 @@ class RealSendersIT {
 		victoriaMetricsUrl = "http://127.0.0.1:" + victoriaMetricsPort;
 		running.add(ExternalProgram.start("victoria-metrics", work, "victoria-metrics",
 				"-storageDataPath=victoria-metrics-data", "-retentionPeriod=100y", "-search.latencyOffset=0s",
+				// backfill/1y.yml's subquery [1d:5m] over a year needs 105,120 inner points per series
+				"-search.maxPointsPerTimeseries=200000",
 				"-httpListenAddr=127.0.0.1:" + victoriaMetricsPort).awaitReady(victoriaMetricsUrl + "/health"));
-		importHistory(backfillTo().minus(Duration.ofDays(14)), backfillTo());
+		importHistory(backfillTo().minus(Duration.ofDays(14)), backfillTo(), Duration.ofMinutes(5));
+		// and a year before those two weeks, one point per hour, for the year-long replay
+		importHistory(yearFrom().minus(Duration.ofDays(2)), yearTo(), Duration.ofHours(1));
 	}
 
 	@AfterAll
@@ -163,6 +167,15 @@ class RealSendersIT {
 
 	static Instant backfillFrom() {
 		return backfillTo().minus(Duration.ofDays(7));
+	}
+
+	/** The year replayed by backfill/1y.yml: it ends where the two weeks of 5-minute history begin. */
+	static Instant yearTo() {
+		return backfillTo().minus(Duration.ofDays(14));
+	}
+
+	static Instant yearFrom() {
+		return yearTo().minus(Duration.ofDays(365));
 	}
 
 	@Test
@@ -197,6 +210,21 @@ class RealSendersIT {
 
 	@Test
 	@Order(2)
+	void aYearIsReplayedInOneRunWithVmalertsDefaultTimeout() throws Exception {
+		// Debian's vmalert 1.79 queries at -datasource.queryStep (5 minutes) whatever the group's interval;
+		// newer ones (the compose image) step by the interval, one day for this file, as set here
+		long imported = replay("1y.yml", yearFrom(), yearTo(), "-datasource.queryStep=24h");
+		assertThat(imported).as("a point per day and series").isGreaterThan(365);
+		assertThat(rawRows(yearFrom().minus(Duration.ofDays(1)), yearTo())).as("rows stored in the year")
+			.isEqualTo(imported);
+		List<JsonNode> days = rpc("get_agg_metric", Map.of("p_metric_name", "node_count", "p_schema", "common",
+				"p_interval", "1 day", "p_from", yearFrom().minus(Duration.ofDays(1)).toString(), "p_to",
+				yearTo().toString()));
+		assertThat(days).hasSizeBetween(365, 367).allSatisfy(d -> assertThat(d.get("value").asText()).isEqualTo("3"));
+	}
+
+	@Test
+	@Order(3)
 	void liveVmalertGivesTheAcceptanceValuesAfterThreeEvaluations() throws Exception {
 		await("three evaluations of every live rule group, delivered").atMost(Duration.ofMinutes(5))
 			.pollInterval(Duration.ofSeconds(2))
@@ -251,12 +279,18 @@ class RealSendersIT {
 
 	/** Runs the compose backfill job's vmalert over the replayed range; returns vmalert's imported count. */
 	static long replay(String ruleFile) throws Exception {
-		// the flags of deploy/vmalert/backfill.sh, with vmalert's defaults otherwise
+		return replay(ruleFile, backfillFrom(), backfillTo());
+	}
+
+	static long replay(String ruleFile, Instant from, Instant to, String... extraFlags) throws Exception {
+		// the flags of deploy/vmalert/backfill.sh, with vmalert's defaults otherwise (its 30 s send timeout)
+		List<String> flags = new ArrayList<>(List.of("-rule=" + RULES.resolve("backfill").resolve(ruleFile),
+				"-datasource.url=" + victoriaMetricsUrl, "-remoteWrite.url=" + gatewayUrl + "/write",
+				"-remoteWrite.disablePathAppend", "-replay.timeFrom=" + from, "-replay.timeTo=" + to,
+				"-replay.disableProgressBar", "-httpListenAddr=127.0.0.1:" + ExternalProgram.freePort()));
+		flags.addAll(List.of(extraFlags));
 		ExternalProgram vmalert = ExternalProgram.start("vmalert-replay-" + ruleFile, work, "vmalert",
-				"-rule=" + RULES.resolve("backfill").resolve(ruleFile), "-datasource.url=" + victoriaMetricsUrl,
-				"-remoteWrite.url=" + gatewayUrl + "/write", "-remoteWrite.disablePathAppend",
-				"-replay.timeFrom=" + backfillFrom(), "-replay.timeTo=" + backfillTo(), "-replay.disableProgressBar",
-				"-httpListenAddr=127.0.0.1:" + ExternalProgram.freePort());
+				flags.toArray(String[]::new));
 		int exit = vmalert.awaitExit(Duration.ofMinutes(3));
 		String log = vmalert.output();
 		// vmalert 1.79 exits 0 even when it dropped rows it could not deliver, so its log is read too
@@ -267,8 +301,8 @@ class RealSendersIT {
 		return Long.parseLong(imported.group(1));
 	}
 
-	/** Two weeks of every fixture series, one point per 5 minutes, into VictoriaMetrics. */
-	static void importHistory(Instant from, Instant to) throws Exception {
+	/** Every fixture series over [from, to), one point per step, into VictoriaMetrics. */
+	static void importHistory(Instant from, Instant to, Duration step) throws Exception {
 		StringBuilder body = new StringBuilder();
 		int series = 0;
 		for (Path fixture : fixtures()) {
@@ -280,7 +314,7 @@ class RealSendersIT {
 				String head = line.substring(0, space).replaceAll(",\\s+", ",");
 				String value = line.substring(space + 1);
 				series++;
-				for (Instant t = from; t.isBefore(to); t = t.plus(Duration.ofMinutes(5))) {
+				for (Instant t = from; t.isBefore(to); t = t.plus(step)) {
 					body.append(head).append(' ').append(value).append(' ').append(t.toEpochMilli()).append('\n');
 				}
 			}
@@ -290,24 +324,29 @@ class RealSendersIT {
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
 		int expected = series;
+		long at = to.minus(step).getEpochSecond();
 		await("imported history searchable").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
 			.until(() -> {
 				ExternalProgram.status(victoriaMetricsUrl + "/internal/force_flush");
-				return victoriaMetricsCount("count(last_over_time({__name__=~\"up|netdata_.+|yaci_.+|talib_.+\"}[15d]))")
-						== expected;
+				return victoriaMetricsCount("count(last_over_time({__name__=~\"up|netdata_.+|yaci_.+|talib_.+\"}[1d]))",
+						at) == expected;
 			});
 	}
 
-	static long victoriaMetricsCount(String query) throws IOException, InterruptedException {
-		BigDecimal count = victoriaMetricsValue(query);
+	static long victoriaMetricsCount(String query, long atEpochSecond) throws IOException, InterruptedException {
+		BigDecimal count = victoriaMetricsValue(query, atEpochSecond);
 		return count == null ? 0 : count.longValueExact();
 	}
 
 	/** The value of an instant query at the end of the history, or {@code null} without a result. */
 	static BigDecimal victoriaMetricsValue(String query) throws IOException, InterruptedException {
+		return victoriaMetricsValue(query, backfillTo().getEpochSecond());
+	}
+
+	static BigDecimal victoriaMetricsValue(String query, long atEpochSecond) throws IOException, InterruptedException {
 		HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(victoriaMetricsUrl
 				+ "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&time="
-				+ backfillTo().getEpochSecond())).build(), HttpResponse.BodyHandlers.ofString());
+				+ atEpochSecond)).build(), HttpResponse.BodyHandlers.ofString());
 		JsonNode result = JSON.readTree(response.body()).path("data").path("result");
 		return result.isEmpty() ? null : new BigDecimal(result.get(0).path("value").get(1).asText()).stripTrailingZeros();
 	}
@@ -333,12 +372,19 @@ class RealSendersIT {
 		return values;
 	}
 
-	/** Every row older than the live data: what the replays stored (vmalert aligns their start to its step). */
+	/**
+	 * The rows of the week's replays: older than the live data, newer than the year's (vmalert aligns a
+	 * replay's start down to its step, so from an hour before the range).
+	 */
 	static long rawRowsInBackfillRange() {
+		return rawRows(backfillFrom().minus(Duration.ofHours(1)), liveFrom);
+	}
+
+	static long rawRows(Instant from, Instant to) {
 		Long rows = jdbc.queryForObject("""
-				SELECT (SELECT count(*) FROM internal.prometheus_remote_write WHERE time < ?)
-					+ (SELECT count(*) FROM cumsum.prometheus_remote_write WHERE time < ?)""", Long.class,
-				Timestamp.from(liveFrom), Timestamp.from(liveFrom));
+				SELECT (SELECT count(*) FROM internal.prometheus_remote_write WHERE time >= ? AND time < ?)
+					+ (SELECT count(*) FROM cumsum.prometheus_remote_write WHERE time >= ? AND time < ?)""", Long.class,
+				Timestamp.from(from), Timestamp.from(to), Timestamp.from(from), Timestamp.from(to));
 		return rows == null ? 0 : rows;
 	}
 
