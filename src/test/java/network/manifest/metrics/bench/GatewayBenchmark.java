@@ -3,9 +3,11 @@ package network.manifest.metrics.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The benchmark (README, "Benchmarks"): {@code ./mvnw -B test -Pbench} runs it against
@@ -16,6 +18,8 @@ import org.junit.jupiter.api.Test;
 class GatewayBenchmark {
 
 	@Test
+	// a full run takes about 10 minutes; the suite's 5-minute default is for tests, not for this
+	@Timeout(value = 40, unit = TimeUnit.MINUTES)
 	void benchmark() throws Exception {
 		BenchmarkSettings settings = BenchmarkSettings.fromSystemProperties();
 		BenchmarkReport report = GatewayBenchmarkRun.run(settings);
