@@ -113,26 +113,33 @@ BEGIN
 END
 $$;
 
--- The newest minute of every metric of one schema, found metric by metric through the minute rollup's
--- primary key (schema, name, bucket) instead of reading every minute.
+-- The newest minute of every metric of one schema. The metrics and the day of each one's newest minute
+-- come from the day rollup (every minute has its day there, written in the same transaction): a small
+-- plain table, where the minute rollup is a hypertable of many chunks in TimescaleDB mode, each of which
+-- a walk over its names would have to visit. The newest minute is then looked up within that day only.
 DROP FUNCTION IF EXISTS internal.latest_per_name(text);
 CREATE FUNCTION internal.latest_per_name(p_schema text)
 RETURNS TABLE (bucket timestamptz, name text, value numeric)
 LANGUAGE sql STABLE
 AS $$
 	WITH RECURSIVE names (name) AS (
-		(SELECT m.name FROM internal.metric_rollup_1m m WHERE m.schema = p_schema ORDER BY m.name LIMIT 1)
+		(SELECT d.name FROM internal.metric_rollup_1d d WHERE d.schema = p_schema ORDER BY d.name LIMIT 1)
 		UNION ALL
-		SELECT (SELECT m.name FROM internal.metric_rollup_1m m WHERE m.schema = p_schema AND m.name > n.name
-			ORDER BY m.name LIMIT 1)
+		SELECT (SELECT d.name FROM internal.metric_rollup_1d d WHERE d.schema = p_schema AND d.name > n.name
+			ORDER BY d.name LIMIT 1)
 		FROM names n WHERE n.name IS NOT NULL
 	)
 	SELECT l.bucket, n.name, l.value
 	FROM names n
 	CROSS JOIN LATERAL (
+		SELECT d.bucket AS day FROM internal.metric_rollup_1d d
+		WHERE d.name = n.name AND d.schema = p_schema
+		ORDER BY d.bucket DESC
+		LIMIT 1) nd
+	CROSS JOIN LATERAL (
 		SELECT m.bucket, coalesce(m.max_supply, m.max_excluded_supply, m.max_amount, m.last_value) AS value
 		FROM internal.metric_rollup_1m m
-		WHERE m.schema = p_schema AND m.name = n.name
+		WHERE m.schema = p_schema AND m.name = n.name AND m.bucket >= nd.day AND m.bucket < nd.day + interval '1 day'
 		ORDER BY m.bucket DESC
 		LIMIT 1) l
 	WHERE n.name IS NOT NULL
