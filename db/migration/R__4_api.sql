@@ -114,35 +114,39 @@ END
 $$;
 
 -- The newest minute of every metric of one schema. The metrics and the day of each one's newest minute
--- come from the day rollup (every minute has its day there, written in the same transaction): a small
--- plain table, where the minute rollup is a hypertable of many chunks in TimescaleDB mode, each of which
--- a walk over its names would have to visit. The newest minute is then looked up within that day only.
+-- come from the day rollup (every minute has its day there, written in the same transaction), a small
+-- plain table; the newest minute is then looked up within that day. Each lookup is planned with its
+-- values (force_custom_plan): in TimescaleDB mode the minute rollup is a hypertable of many chunks, and
+-- only a plan for known bounds leaves out all chunks but one, where a generic plan visits every chunk.
 DROP FUNCTION IF EXISTS internal.latest_per_name(text);
 CREATE FUNCTION internal.latest_per_name(p_schema text)
 RETURNS TABLE (bucket timestamptz, name text, value numeric)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_custom_plan
 AS $$
-	WITH RECURSIVE names (name) AS (
-		(SELECT d.name FROM internal.metric_rollup_1d d WHERE d.schema = p_schema ORDER BY d.name LIMIT 1)
-		UNION ALL
-		SELECT (SELECT d.name FROM internal.metric_rollup_1d d WHERE d.schema = p_schema AND d.name > n.name
-			ORDER BY d.name LIMIT 1)
+#variable_conflict use_column
+DECLARE
+	r record;
+BEGIN
+	FOR r IN
+		WITH RECURSIVE names (name) AS (
+			(SELECT d.name FROM internal.metric_rollup_1d d WHERE d.schema = p_schema ORDER BY d.name LIMIT 1)
+			UNION ALL
+			SELECT (SELECT d.name FROM internal.metric_rollup_1d d WHERE d.schema = p_schema AND d.name > n.name
+				ORDER BY d.name LIMIT 1)
+			FROM names n WHERE n.name IS NOT NULL
+		)
+		SELECT n.name AS metric,
+			(SELECT max(d.bucket) FROM internal.metric_rollup_1d d WHERE d.name = n.name AND d.schema = p_schema) AS day
 		FROM names n WHERE n.name IS NOT NULL
-	)
-	SELECT l.bucket, n.name, l.value
-	FROM names n
-	CROSS JOIN LATERAL (
-		SELECT d.bucket AS day FROM internal.metric_rollup_1d d
-		WHERE d.name = n.name AND d.schema = p_schema
-		ORDER BY d.bucket DESC
-		LIMIT 1) nd
-	CROSS JOIN LATERAL (
-		SELECT m.bucket, coalesce(m.max_supply, m.max_excluded_supply, m.max_amount, m.last_value) AS value
+	LOOP
+		RETURN QUERY
+		SELECT m.bucket, m.name, coalesce(m.max_supply, m.max_excluded_supply, m.max_amount, m.last_value)
 		FROM internal.metric_rollup_1m m
-		WHERE m.schema = p_schema AND m.name = n.name AND m.bucket >= nd.day AND m.bucket < nd.day + interval '1 day'
+		WHERE m.schema = p_schema AND m.name = r.metric AND m.bucket >= r.day AND m.bucket < r.day + interval '1 day'
 		ORDER BY m.bucket DESC
-		LIMIT 1) l
-	WHERE n.name IS NOT NULL
+		LIMIT 1;
+	END LOOP;
+END
 $$;
 
 -- The newest minute in [now() - 1 day, now()) that has one of p_names in p_schema: the bucket of the newest
