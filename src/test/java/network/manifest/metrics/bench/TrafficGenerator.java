@@ -68,25 +68,7 @@ final class TrafficGenerator {
 
 	/** Every series with its samples for the minutes {@code [fromMinute, toMinute)} (epoch minutes). */
 	List<Series> window(long fromMinute, long toMinute) {
-		List<Series> out = new ArrayList<>();
-		for (SeriesSpec spec : specs) {
-			long start = fromMinute;
-			while (start < toMinute) {
-				// a big-number label changes at period boundaries, and with it the series
-				long end = spec.bigLabel() == null ? toMinute
-						: Math.min(toMinute, (Math.floorDiv(start, bigEveryMinutes) + 1) * bigEveryMinutes);
-				int n = (int) (end - start);
-				long[] times = new long[n];
-				double[] values = new double[n];
-				for (int i = 0; i < n; i++) {
-					times[i] = (start + i) * MINUTE_MS;
-					values[i] = value(spec, start + i);
-				}
-				out.add(new Series(spec, labels(spec, start), times, values));
-				start = end;
-			}
-		}
-		return out;
+		return points(fromMinute, toMinute, 1);
 	}
 
 	/**
