@@ -132,12 +132,11 @@ class DatabaseNotificationListener implements SmartLifecycle {
 			String payload = n.getParameter() == null ? "" : n.getParameter().trim();
 			reload |= payload.isEmpty() || payload.equals("reload schema");
 		}
-		if (dataChanged) {
-			cache.onDatabaseWrite();
-		}
 		if (reload) {
 			reload();
-			// a new catalog may change what a function is (e.g. STABLE to VOLATILE)
+		}
+		// a new catalog may change what a function answers or is (e.g. STABLE to VOLATILE), as new data does
+		if (reload || dataChanged) {
 			cache.onDatabaseWrite();
 		}
 	}

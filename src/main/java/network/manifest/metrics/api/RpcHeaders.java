@@ -3,6 +3,7 @@ package network.manifest.metrics.api;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,15 +24,10 @@ final class RpcHeaders {
 	 * the exact count: a function's planner estimate is its declared ROWS, which says nothing.
 	 */
 	static boolean countRequested(Enumeration<String> prefer) {
-		for (String header : prefer == null ? Collections.<String>emptyList() : Collections.list(prefer)) {
-			for (String preference : header.split(",")) {
-				String p = preference.trim().toLowerCase(Locale.ROOT);
-				if (p.equals("count=exact") || p.equals("count=planned") || p.equals("count=estimated")) {
-					return true;
-				}
-			}
-		}
-		return false;
+		return anyItem(prefer, p -> {
+			String v = p.toLowerCase(Locale.ROOT);
+			return v.equals("count=exact") || v.equals("count=planned") || v.equals("count=estimated");
+		});
 	}
 
 	/**
@@ -57,26 +53,22 @@ final class RpcHeaders {
 
 	/** Whether {@code Cache-Control} holds {@code no-cache} (or {@code no-store}). */
 	static boolean noCache(Enumeration<String> cacheControl) {
-		for (String header : cacheControl == null ? Collections.<String>emptyList() : Collections.list(cacheControl)) {
-			for (String directive : header.split(",")) {
-				String d = directive.trim().toLowerCase(Locale.ROOT);
-				if (d.equals("no-cache") || d.equals("no-store")) {
-					return true;
-				}
-			}
-		}
-		return false;
+		return anyItem(cacheControl, d -> d.equalsIgnoreCase("no-cache") || d.equalsIgnoreCase("no-store"));
 	}
 
 	/** Whether {@code If-None-Match} names this (strong) validator; weak comparison, as RFC 9110 asks. */
 	static boolean matches(Enumeration<String> ifNoneMatch, String etag) {
-		for (String header : ifNoneMatch == null ? Collections.<String>emptyList() : Collections.list(ifNoneMatch)) {
-			for (String tag : header.split(",")) {
-				String t = tag.trim();
-				if (t.startsWith("W/")) {
-					t = t.substring(2);
-				}
-				if (t.equals("*") || t.equals(etag)) {
+		return anyItem(ifNoneMatch, t -> {
+			String tag = t.startsWith("W/") ? t.substring(2) : t;
+			return tag.equals("*") || tag.equals(etag);
+		});
+	}
+
+	/** Whether an item of these comma-separated header values (trimmed) passes the test. */
+	private static boolean anyItem(Enumeration<String> values, Predicate<String> test) {
+		for (String header : values == null ? Collections.<String>emptyList() : Collections.list(values)) {
+			for (String item : header.split(",")) {
+				if (test.test(item.trim())) {
 					return true;
 				}
 			}

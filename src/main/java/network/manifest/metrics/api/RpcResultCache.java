@@ -3,6 +3,7 @@ package network.manifest.metrics.api;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -146,12 +147,14 @@ class RpcResultCache {
 	/** This instance committed a write: drop everything before its 204 is sent. */
 	@EventListener
 	void onLocalWrite(DataChangedEvent event) {
-		invalidate();
-		localWrites.increment();
+		onLocalWrite();
 	}
 
-	/** A VOLATILE function called through the API committed: it may have written anything. */
-	void onApiWrite() {
+	/**
+	 * A write through this instance committed (a remote write, or a VOLATILE function called through the API,
+	 * which may have written anything).
+	 */
+	void onLocalWrite() {
 		invalidate();
 		localWrites.increment();
 	}
@@ -181,7 +184,7 @@ class RpcResultCache {
 			sha.update(body == null ? "null".getBytes(StandardCharsets.US_ASCII) : body);
 			sha.update(Long.toString(result.total() == null ? -1 : result.total()).getBytes(StandardCharsets.US_ASCII));
 			byte[] digest = sha.digest();
-			return '"' + Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16)) + '"';
+			return '"' + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16)) + '"';
 		}
 		catch (NoSuchAlgorithmException e) {
 			throw new IllegalStateException("SHA-256 is part of every Java runtime", e);

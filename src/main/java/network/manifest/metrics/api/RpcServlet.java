@@ -103,7 +103,7 @@ class RpcServlet extends HttpServlet {
 			RpcResult result = run(plan, caller, method, request);
 			if (!plan.readOnly()) {
 				// a write through the API (a VOLATILE function, committed): kept answers may be stale now
-				cache.onApiWrite();
+				cache.onLocalWrite();
 			}
 			render(plan, result, null, request, response);
 			return;

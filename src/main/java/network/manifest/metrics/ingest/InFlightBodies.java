@@ -1,5 +1,6 @@
 package network.manifest.metrics.ingest;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -49,7 +50,7 @@ final class InFlightBodies {
 	static String digest(RemoteWriteFormat format, byte[] compressed) {
 		try {
 			MessageDigest sha = MessageDigest.getInstance("SHA-256");
-			sha.update(format.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			sha.update(format.toString().getBytes(StandardCharsets.UTF_8));
 			sha.update(compressed);
 			return HexFormat.of().formatHex(sha.digest());
 		}
@@ -63,9 +64,7 @@ final class InFlightBodies {
 	 * {@link #finished}), else the first copy's outcome, waited for.
 	 */
 	CompletableFuture<RemoteWriteIngest.Result> claim(String digest) {
-		CompletableFuture<RemoteWriteIngest.Result> mine = new CompletableFuture<>();
-		CompletableFuture<RemoteWriteIngest.Result> first = writing.putIfAbsent(digest, mine);
-		return first;
+		return writing.putIfAbsent(digest, new CompletableFuture<>());
 	}
 
 	/** The first copy's outcome: a result or its failure. */
