@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.xerial.snappy.Snappy;
@@ -32,8 +31,6 @@ final class CacheFreshness {
 	/** Much more often than live vmalert (every minute): more chances of a stale answer. */
 	static final Duration WRITE_EVERY = Duration.ofSeconds(2);
 
-	private static final Map<String, String> REMOTE_WRITE_HEADERS = Map.of("Content-Type", "application/x-protobuf",
-			"Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "0.1.0");
 
 	/**
 	 * @param checked HTTP answers compared with an unchanged database, @param differing those that differed,
@@ -77,7 +74,7 @@ final class CacheFreshness {
 			URI write = URI.create(base + "/write");
 			try {
 				for (long n = 1; System.nanoTime() < end; n++) {
-					BlockingHttp.post(write, REMOTE_WRITE_HEADERS, body(System.currentTimeMillis(), n), 204);
+					BlockingHttp.post(write, RemoteWriteBody.HEADERS, body(System.currentTimeMillis(), n), 204);
 					writes.incrementAndGet();
 					Thread.sleep(WRITE_EVERY.toMillis());
 				}

@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import network.manifest.metrics.support.TestDatabase;
@@ -41,8 +39,6 @@ final class IngestBenchmark {
 	/** Later rounds send the fresh rounds' requests again (duplicates: the same service code, no new rows). */
 	private static final int MAX_WARM_UP_ROUNDS = 60;
 
-	private static final Map<String, String> REMOTE_WRITE_HEADERS = Map.of("Content-Type", "application/x-protobuf",
-			"Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "0.1.0");
 
 	/**
 	 * @param samples samples sent (= rows the service must store)
@@ -152,7 +148,7 @@ final class IngestBenchmark {
 
 		// The service and the floor take turns, block by block (service, floor, floor, service, ...), so that
 		// a drift in the machine's speed falls on both alike, as in the API part.
-		createFloorTables();
+		Tables.createFloorTables(database, FLOOR_SCHEMA);
 		Turns service = new Turns();
 		Turns floor = new Turns();
 		long rawBefore = Tables.rawRows(database);
@@ -182,7 +178,7 @@ final class IngestBenchmark {
 		long rawAfter = Tables.rawRows(database);
 		long rollupAfter = Tables.rollupRows(database);
 		long floorRows = floorRows() - floorBefore;
-		dropFloorTables();
+		Tables.dropFloorTables(database, FLOOR_SCHEMA);
 
 		Tables.vacuum(database);
 		LatencyStats replay = send(bodies);
@@ -224,7 +220,7 @@ final class IngestBenchmark {
 	}
 
 	private void post(byte[] body) throws IOException {
-		BlockingHttp.post(write, REMOTE_WRITE_HEADERS, body, 204);
+		BlockingHttp.post(write, RemoteWriteBody.HEADERS, body, 204);
 	}
 
 	/**
@@ -268,19 +264,5 @@ final class IngestBenchmark {
 		return Tables.count(database, FLOOR_SCHEMA + ".internal_rows") + Tables.count(database, FLOOR_SCHEMA + ".cumsum_rows");
 	}
 
-	private void createFloorTables() throws SQLException {
-		try (Connection c = database.connect(); Statement st = c.createStatement()) {
-			st.execute("DROP SCHEMA IF EXISTS " + FLOOR_SCHEMA + " CASCADE");
-			st.execute("CREATE SCHEMA " + FLOOR_SCHEMA);
-			st.execute("CREATE TABLE " + FLOOR_SCHEMA + ".internal_rows (LIKE internal.prometheus_remote_write INCLUDING INDEXES)");
-			st.execute("CREATE TABLE " + FLOOR_SCHEMA + ".cumsum_rows (LIKE cumsum.prometheus_remote_write INCLUDING INDEXES)");
-		}
-	}
-
-	private void dropFloorTables() throws SQLException {
-		try (Connection c = database.connect(); Statement st = c.createStatement()) {
-			st.execute("DROP SCHEMA " + FLOOR_SCHEMA + " CASCADE");
-		}
-	}
 
 }

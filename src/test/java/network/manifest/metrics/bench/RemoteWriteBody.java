@@ -13,6 +13,10 @@ import network.manifest.metrics.ingest.proto.RemoteWriteV1;
 /** A remote write 1.0 body as Prometheus and vmalert send it: protobuf, snappy block-compressed. */
 final class RemoteWriteBody {
 
+	/** The headers a remote write 1.0 sender sends with such a body. */
+	static final Map<String, String> HEADERS = Map.of("Content-Type", "application/x-protobuf", "Content-Encoding",
+			"snappy", "X-Prometheus-Remote-Write-Version", "0.1.0");
+
 	private RemoteWriteBody() {
 	}
 

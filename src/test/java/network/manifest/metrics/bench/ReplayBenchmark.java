@@ -2,10 +2,8 @@ package network.manifest.metrics.bench;
 
 import java.net.URI;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -28,8 +26,6 @@ final class ReplayBenchmark {
 
 	private static final long WEEK_MINUTES = 7 * BenchmarkSettings.DAY_MINUTES;
 
-	private static final Map<String, String> HEADERS = Map.of("Content-Type", "application/x-protobuf",
-			"Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "0.1.0");
 
 	private static final String FLOOR_SCHEMA = "bench_replay_floor";
 
@@ -70,8 +66,8 @@ final class ReplayBenchmark {
 		byte[] body = RemoteWriteBody.snappy(series);
 
 		Tables.truncateData(database);
-		double first = timed(() -> BlockingHttp.post(write, HEADERS, body, 204));
-		double resend = timed(() -> BlockingHttp.post(write, HEADERS, body, 204));
+		double first = timed(() -> BlockingHttp.post(write, RemoteWriteBody.HEADERS, body, 204));
+		double resend = timed(() -> BlockingHttp.post(write, RemoteWriteBody.HEADERS, body, 204));
 
 		Tables.truncateData(database);
 		Tables.vacuum(database);
@@ -81,7 +77,7 @@ final class ReplayBenchmark {
 			for (int i = 0; i < COPIES; i++) {
 				sent.add(CompletableFuture.supplyAsync(() -> {
 					try {
-						BlockingHttp.post(write, HEADERS, body, 204);
+						BlockingHttp.post(write, RemoteWriteBody.HEADERS, body, 204);
 						return 204;
 					}
 					catch (Exception e) {
@@ -121,21 +117,18 @@ final class ReplayBenchmark {
 
 	/** COPY of the same rows into empty scratch copies of the raw tables (same indexes), one transaction. */
 	private double floor(List<Series> series) throws Exception {
-		try (Connection c = database.connect(); Statement st = c.createStatement()) {
-			st.execute("DROP SCHEMA IF EXISTS " + FLOOR_SCHEMA + " CASCADE");
-			st.execute("CREATE SCHEMA " + FLOOR_SCHEMA);
-			st.execute("CREATE TABLE " + FLOOR_SCHEMA + ".internal_rows (LIKE internal.prometheus_remote_write INCLUDING INDEXES)");
-			st.execute("CREATE TABLE " + FLOOR_SCHEMA + ".cumsum_rows (LIKE cumsum.prometheus_remote_write INCLUDING INDEXES)");
+		Tables.createFloorTables(database, FLOOR_SCHEMA);
+		double millis;
+		try (Connection c = database.connect()) {
 			CopyText text = CopyText.of(series);
 			c.setAutoCommit(false);
-			double millis = timed(() -> {
+			millis = timed(() -> {
 				text.copySamples(c, FLOOR_SCHEMA + ".internal_rows", FLOOR_SCHEMA + ".cumsum_rows");
 				c.commit();
 			});
-			c.setAutoCommit(true);
-			st.execute("DROP SCHEMA " + FLOOR_SCHEMA + " CASCADE");
-			return millis;
 		}
+		Tables.dropFloorTables(database, FLOOR_SCHEMA);
+		return millis;
 	}
 
 	@FunctionalInterface

@@ -89,6 +89,25 @@ final class Tables {
 		}
 	}
 
+	/**
+	 * A fresh schema with empty copies of the raw tables, same indexes ({@code internal_rows},
+	 * {@code cumsum_rows}): where a COPY floor loads the rows the service stores.
+	 */
+	static void createFloorTables(TestDatabase.Database db, String schema) throws SQLException {
+		try (Connection c = db.connect(); Statement st = c.createStatement()) {
+			st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+			st.execute("CREATE SCHEMA " + schema);
+			st.execute("CREATE TABLE " + schema + ".internal_rows (LIKE internal.prometheus_remote_write INCLUDING INDEXES)");
+			st.execute("CREATE TABLE " + schema + ".cumsum_rows (LIKE cumsum.prometheus_remote_write INCLUDING INDEXES)");
+		}
+	}
+
+	static void dropFloorTables(TestDatabase.Database db, String schema) throws SQLException {
+		try (Connection c = db.connect(); Statement st = c.createStatement()) {
+			st.execute("DROP SCHEMA " + schema + " CASCADE");
+		}
+	}
+
 	/** Empties the raw, tag and rollup tables (between the ingest and the API part). */
 	static void truncateData(TestDatabase.Database db) throws SQLException {
 		try (Connection c = db.connect(); Statement st = c.createStatement()) {
